@@ -1,0 +1,12 @@
+#!/bin/sh
+# Install the Debian packages the tests need, if they are missing: chromium and nginx.
+set -e
+need=""
+command -v chromium >/dev/null 2>&1 || need="$need chromium"
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need="$need nginx"
+[ -z "$need" ] && exit 0
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+echo "installing:$need"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $need >/dev/null
