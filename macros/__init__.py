@@ -1,0 +1,89 @@
+"""mkdocs-macros wiring: load the data once per build and register the handbook's macros.
+
+Everything else (loading, validation, rendering) is plain Python and Jinja in this package and
+does not import MkDocs, so it can move to another front end.
+"""
+from pathlib import Path
+
+from .data import HandbookError, load
+from .pages import MACROS, check
+from .render import Renderer, UnknownId
+
+
+def _settings(env) -> dict:
+    return (env.conf.get("extra") or {}).get("handbook") or {}
+
+
+def define_env(env):
+    from mkdocs.exceptions import PluginError
+    from mkdocs.utils import get_relative_url
+
+    root = Path(env.project_dir)
+    settings = _settings(env)
+    data_dir = (root / settings.get("data_dir", "data")).resolve()
+    local = [(root / d).resolve() for d in settings.get("local_data", [])]
+    try:
+        hb = load(data_dir, extra_dirs=local)
+        prompt_pages = check(Path(env.conf["docs_dir"]), hb)
+    except HandbookError as exc:
+        raise PluginError(str(exc)) from None
+
+    def link(page: str, anchor: str = "") -> str:
+        stem = page[: -len(".md")]
+        if not env.conf["use_directory_urls"]:
+            target = stem + ".html"
+        elif stem == "index" or stem.endswith("/index"):
+            target = stem[: -len("index")]
+        else:
+            target = stem + "/"
+        here = env.page.url if env.page is not None else ""
+        return get_relative_url(target, here) + (f"#{anchor}" if anchor else "")
+
+    renderer = Renderer(hb, link=link, prompt_pages=prompt_pages)
+    for name in MACROS:
+        env.macro(_reporting(getattr(renderer, name), env), name)
+    env.variables["_handbook_abbr"] = renderer.abbreviations_markdown()
+
+
+def _reporting(macro, env):
+    """An id only known when the page renders (computed): stop the build with a clear message.
+
+    mkdocs-macros would print a traceback for an ordinary exception; SystemExit passes through it.
+    """
+    import functools
+    import sys
+
+    @functools.wraps(macro)
+    def call(*args, **kwargs):
+        try:
+            return macro(*args, **kwargs)
+        except UnknownId as exc:
+            page = env.page.file.src_uri if env.page is not None else "?"
+            print(f"ERROR   -  {Path(env.conf['docs_dir']).name}/{page}: {exc}", file=sys.stderr)
+            raise SystemExit(1) from None
+
+    return call
+
+
+def on_post_page_macros(env):
+    """Give page prose the glossary's abbreviations too (Markdown `abbr`)."""
+    abbr = env.variables.get("_handbook_abbr")
+    if abbr:
+        env.markdown += "\n\n" + abbr + "\n"
+
+
+def on_post_build(env):
+    """Copy the iframe-worker shim (npm) so offline search needs no other host."""
+    import shutil
+
+    src = Path(env.project_dir) / "node_modules" / "iframe-worker" / "shim" / "index.js"
+    if not src.exists():
+        src = Path(__file__).resolve().parent.parent / "node_modules" / "iframe-worker" / "shim" / "index.js"
+    dest = Path(env.conf["site_dir"]) / "assets" / "vendor" / "iframe-worker" / "shim.js"
+    if src.exists():
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(src, dest)
+    else:
+        from mkdocs.exceptions import PluginError
+
+        raise PluginError("node_modules/iframe-worker is missing: run `npm ci` (the README's setup does) so offline search has its local shim")

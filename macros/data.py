@@ -1,0 +1,494 @@
+"""Load and validate the handbook's YAML data (plain Python: no MkDocs import).
+
+Every problem found is collected, so a maintainer sees them all at once, each as
+``data/FILE.yml:LINE: item 'ID': field 'NAME': what is wrong and what is expected``.
+"""
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+
+# Data file stem -> schema file stem. Lists of the same shape share one schema family
+# (each file still names its own schema, which refers to the shared definitions).
+DATA_FILES = (
+    "sources",
+    "glossary",
+    "definitions",
+    "lists",
+    "guidance",
+    "embedding",
+    "principles",
+    "prompts",
+    "case-studies",
+)
+OPTIONAL_FILES: set[str] = set()
+LIST_FILES = ("lists", "guidance", "embedding")
+
+
+class HandbookError(Exception):
+    """Raised with every data or page problem found; str() is the full report."""
+
+    def __init__(self, problems: list["Problem"]):
+        self.problems = problems
+        lines = [p.format() for p in problems]
+        noun = "problem" if len(problems) == 1 else "problems"
+        super().__init__(f"{len(problems)} {noun} in the handbook's data:\n" + "\n".join(lines))
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int
+    message: str
+    item: str | None = None
+    field: str | None = None
+
+    def format(self) -> str:
+        where = f"{self.file}:{self.line}:"
+        parts = [where]
+        if self.item:
+            parts.append(f"item '{self.item}':")
+        if self.field:
+            parts.append(f"field '{self.field}':")
+        parts.append(self.message)
+        return " ".join(parts)
+
+
+# --------------------------------------------------------------------------- YAML with lines
+
+
+class _Located:
+    """Line numbers for every node of one YAML document, keyed by path tuple."""
+
+    def __init__(self) -> None:
+        self.lines: dict[tuple, int] = {}
+        self.key_lines: dict[tuple, int] = {}
+
+    def line(self, path: Iterable) -> int:
+        path = tuple(path)
+        while path and path not in self.lines:
+            path = path[:-1]
+        return self.lines.get(path, 1)
+
+
+def _walk(node: yaml.Node, path: tuple, loc: _Located, dupes: list) -> None:
+    loc.lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[Any, int] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                dupes.append((path, key, line, seen[key]))
+            seen[key] = line
+            loc.key_lines[path + (key,)] = line
+            _walk(value_node, path + (key,), loc, dupes)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, child in enumerate(node.value):
+            _walk(child, path + (i,), loc, dupes)
+
+
+@dataclass
+class DataFile:
+    name: str  # e.g. "lists"
+    path: Path
+    rel: str  # e.g. "data/lists.yml"
+    data: Any
+    loc: _Located
+
+    def problem(self, path: Iterable, message: str, field: str | None = None, key_line: bool = False) -> Problem:
+        path = tuple(path)
+        line = self.loc.key_lines.get(path) if key_line else None
+        return Problem(self.rel, line or self.loc.line(path), message, _item_id(self.data, path), field)
+
+
+def _item_id(data: Any, path: tuple) -> str | None:
+    """The id of the innermost item (a mapping with an 'id') on the path."""
+    found = None
+    node = data
+    if isinstance(node, dict) and isinstance(node.get("id"), str):
+        found = node["id"]
+    for step in path:
+        try:
+            node = node[step]
+        except (KeyError, IndexError, TypeError):
+            break
+        if isinstance(node, dict) and isinstance(node.get("id"), str):
+            found = node["id"]
+    return found
+
+
+def read_yaml(path: Path, rel: str, problems: list[Problem]) -> DataFile | None:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(rel, 1, f"is not UTF-8 text ({exc.reason}); save it as UTF-8"))
+        return None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.load(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        what = exc.problem or "invalid YAML"
+        if exc.context:
+            ctx = exc.context
+            cm = exc.context_mark
+            if cm is not None and mark is not None and cm.line != mark.line:
+                ctx = f"{ctx} that starts on line {cm.line + 1}"
+            what = f"{ctx}, {what}"
+        problems.append(Problem(rel, line, f"YAML syntax error: {what}; check indentation, colons and quotes"))
+        return None
+    except yaml.YAMLError as exc:  # pragma: no cover - defensive
+        problems.append(Problem(rel, 1, f"YAML error: {exc}"))
+        return None
+    loc = _Located()
+    dupes: list = []
+    if node is not None:
+        _walk(node, (), loc, dupes)
+    f = DataFile(path.stem, path, rel, data, loc)
+    for parent, key, line, first in dupes:
+        problems.append(Problem(rel, line, f"appears twice in the same item (first on line {first}); keep one", _item_id(data, parent), str(key)))
+    return f
+
+
+# --------------------------------------------------------------------------- schemas
+
+
+def schema_dir(data_dir: Path) -> Path:
+    return data_dir / "schema"
+
+
+def load_schemas(data_dir: Path) -> tuple[dict[str, dict], Registry]:
+    schemas: dict[str, dict] = {}
+    resources = []
+    for p in sorted(schema_dir(data_dir).glob("*.schema.json")):
+        doc = json.loads(p.read_text(encoding="utf-8"))
+        schemas[p.name[: -len(".schema.json")]] = doc
+        resources.append((doc.get("$id", p.name), Resource.from_contents(doc)))
+    return schemas, Registry().with_resources(resources)
+
+
+_TYPE_NAMES = {"string": "text", "integer": "a whole number", "number": "a number", "array": "a list", "object": "a mapping (field: value)", "boolean": "true or false", "null": "nothing"}
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"{str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f"a number ({value})"
+    if isinstance(value, str):
+        return f"text '{value[:40]}'" if value.strip() else "empty text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def _schema_error_to_problem(f: DataFile, err) -> Problem:
+    path = tuple(err.absolute_path)
+    field_name = next((str(p) for p in reversed(path) if isinstance(p, str)), None)
+    v = err.validator
+    schema = err.schema if isinstance(err.schema, dict) else {}
+    desc = schema.get("description")
+    if v == "required":
+        missing = [k for k in err.validator_value if k not in (err.instance or {})][0]
+        prop = schema.get("properties", {}).get(missing, {})
+        hint = prop.get("description") or _expected_from(prop)
+        return f.problem(path, f"is required but missing{'; expected ' + _lower_first(hint) if hint else ''}", field=missing)
+    if v == "additionalProperties":
+        allowed = sorted(schema.get("properties", {}))
+        extras = [k for k in err.instance if k not in allowed]
+        key = extras[0]
+        close = difflib.get_close_matches(str(key), allowed, n=1)
+        tip = f" (did you mean '{close[0]}'?)" if close else ""
+        return f.problem(path + (key,), f"is not a known field{tip}; allowed fields: {', '.join(allowed)}", field=str(key), key_line=True)
+    if v == "type":
+        want = err.validator_value
+        want = " or ".join(_TYPE_NAMES.get(w, w) for w in (want if isinstance(want, list) else [want]))
+        return f.problem(path, f"expected {want}, got {_describe(err.instance)}", field=field_name)
+    if v in ("minLength", "pattern") and isinstance(err.instance, str) and not err.instance.strip():
+        return f.problem(path, "is empty; expected some text", field=field_name)
+    if v == "pattern" and schema.get("pattern", "").startswith("^[a-z0-9]"):
+        return f.problem(path, f"'{err.instance}' is not a valid id; expected kebab-case: lower-case letters and digits joined by single hyphens, e.g. 'open-questions'", field=field_name)
+    if v == "enum":
+        return f.problem(path, f"'{err.instance}' is not allowed; expected one of: {', '.join(map(str, err.validator_value))}", field=field_name)
+    if v == "minItems":
+        return f.problem(path, f"has {len(err.instance)} entries; expected at least {err.validator_value}", field=field_name)
+    if v == "minimum":
+        return f.problem(path, f"is {err.instance}; expected {err.validator_value} or more", field=field_name)
+    if v == "anyOf" and all("required" in s for s in err.validator_value):
+        need = " or ".join(f"'{s['required'][0]}'" for s in err.validator_value)
+        return f.problem(path, f"needs at least one of the fields {need}")
+    msg = err.message
+    if desc:
+        msg += f"; expected: {_lower_first(desc)}"
+    return f.problem(path, msg, field=field_name)
+
+
+def _lower_first(s: str) -> str:
+    return s[:1].lower() + s[1:] if s else s
+
+
+def _expected_from(prop: dict) -> str:
+    if "$ref" in prop and prop["$ref"].endswith("/text"):
+        return "some text"
+    if "$ref" in prop and prop["$ref"].endswith("/id"):
+        return "a kebab-case id"
+    if prop.get("type") in _TYPE_NAMES:
+        return _TYPE_NAMES[prop["type"]]
+    if "enum" in prop:
+        return "one of: " + ", ".join(map(str, prop["enum"]))
+    return ""
+
+
+def validate_schema(f: DataFile, schema: dict, registry: Registry) -> list[Problem]:
+    validator = Draft202012Validator(schema, registry=registry)
+    out = []
+    for err in sorted(validator.iter_errors(f.data), key=lambda e: [str(p) for p in e.absolute_path]):
+        out.append(_schema_error_to_problem(f, err))
+    # one message per (line, field, message)
+    seen, unique = set(), []
+    for p in out:
+        k = (p.line, p.field, p.message)
+        if k not in seen:
+            seen.add(k)
+            unique.append(p)
+    return unique
+
+
+# --------------------------------------------------------------------------- the loaded handbook
+
+
+@dataclass
+class Handbook:
+    """All the data, indexed by id. Items stay plain dicts (Jinja reads them as attributes)."""
+
+    data_dir: Path
+    files: dict[str, DataFile]
+    documents: dict[str, dict] = field(default_factory=dict)
+    references: dict[str, dict] = field(default_factory=dict)
+    glossary: dict[str, dict] = field(default_factory=dict)
+    definitions: dict[str, dict] = field(default_factory=dict)
+    lists: dict[str, dict] = field(default_factory=dict)
+    list_file: dict[str, str] = field(default_factory=dict)
+    principles: dict[str, dict] = field(default_factory=dict)
+    principles_intro: str = ""
+    prompt_groups: dict[str, dict] = field(default_factory=dict)
+    prompts: dict[str, dict] = field(default_factory=dict)
+    facets: dict[str, dict] = field(default_factory=dict)
+    case_studies: dict[str, dict] = field(default_factory=dict)
+
+    def item(self, list_id: str, item_id: str) -> dict | None:
+        for it in self.lists[list_id]["items"]:
+            if it["id"] == item_id:
+                return it
+        return None
+
+
+def _index(f: DataFile, key: str, problems: list[Problem], into: dict, what: str, also: dict | None = None) -> None:
+    """Index f.data[key] by id into `into`, reporting duplicate ids."""
+    seen_at: dict[str, int] = {}
+    for i, item in enumerate(f.data.get(key) or []):
+        if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+            continue
+        iid = item["id"]
+        line = f.loc.line((key, i))
+        if iid in into:
+            first = seen_at.get(iid) or (also or {}).get(iid, "")
+            problems.append(Problem(f.rel, line, f"duplicate {what} id; ids must be unique (also used {first}); rename one", iid, "id"))
+            continue
+        into[iid] = item
+        seen_at[iid] = f"on line {line}"
+        if also is not None:
+            also[iid] = f"in {f.rel}:{line}"
+
+
+def _check_item_ids(f: DataFile, path: tuple, items: list, problems: list[Problem]) -> None:
+    seen: dict[str, int] = {}
+    for i, it in enumerate(items or []):
+        if not isinstance(it, dict) or not isinstance(it.get("id"), str):
+            continue
+        line = f.loc.line(path + (i,))
+        if it["id"] in seen:
+            problems.append(Problem(f.rel, line, f"duplicate id in this list (first on line {seen[it['id']]}); ids must be unique", it["id"], "id"))
+        seen.setdefault(it["id"], line)
+        if isinstance(it.get("items"), list):
+            _check_item_ids(f, path + (i, "items"), it["items"], problems)
+
+
+def load(data_dir: str | Path, extra_dirs: Iterable[str | Path] = ()) -> Handbook:
+    """Load, validate and index every data file. Raises HandbookError listing every problem.
+
+    ``extra_dirs`` are local data folders (a school's own) whose files are merged over the core:
+    their items are added to the same collections, and an id that collides with a core id is an
+    error naming both files.
+    """
+    data_dir = Path(data_dir)
+    root = data_dir.parent
+    problems: list[Problem] = []
+    schemas, registry = load_schemas(data_dir)
+
+    def rel(p: Path) -> str:
+        try:
+            return str(p.resolve().relative_to(root.resolve()))
+        except ValueError:
+            return str(p)
+
+    layers: list[dict[str, DataFile]] = []
+    parsed: list[DataFile] = []  # every file that parsed, valid or not (for source checks)
+    broken: set[str] = set()  # data files that failed their schema: skip checks that point into them
+    for d in [data_dir, *map(Path, extra_dirs)]:
+        layer: dict[str, DataFile] = {}
+        for name in DATA_FILES:
+            p = d / f"{name}.yml"
+            if not p.exists():
+                if d == data_dir and name not in OPTIONAL_FILES:
+                    problems.append(Problem(rel(p), 1, f"is missing; every handbook needs data/{name}.yml"))
+                continue
+            f = read_yaml(p, rel(p), problems)
+            if f is None:
+                continue
+            if f.data is None:
+                problems.append(Problem(f.rel, 1, "is empty; expected the fields its schema describes"))
+                continue
+            schema = schemas.get(name)
+            if schema is None:
+                problems.append(Problem(f.rel, 1, f"has no schema; expected data/schema/{name}.schema.json"))
+                continue
+            errs = validate_schema(f, schema, registry)
+            problems.extend(errs)
+            parsed.append(f)
+            if errs:
+                broken.add(name)
+                continue
+            layer[name] = f
+        unknown = sorted(p.name for p in d.glob("*.yml") if p.stem not in DATA_FILES)
+        for u in unknown:
+            problems.append(Problem(rel(d / u), 1, f"is not a known data file; expected one of: {', '.join(n + '.yml' for n in DATA_FILES)}"))
+        layers.append(layer)
+
+    hb = Handbook(data_dir=data_dir, files=layers[0] if layers else {})
+    # Go on even when some files failed their schema, so that every problem is reported at once;
+    # checks that point into a broken file are skipped rather than reported twice.
+
+    where: dict[str, dict[str, str]] = {}
+
+    def idx(name: str, key: str, into: dict, what: str) -> None:
+        for layer in layers:
+            if name in layer:
+                _index(layer[name], key, problems, into, what, where.setdefault(f"{name}:{key}", {}))
+
+    idx("sources", "documents", hb.documents, "document")
+    idx("sources", "references", hb.references, "reference")
+    idx("glossary", "terms", hb.glossary, "glossary term")
+    idx("definitions", "definitions", hb.definitions, "definition")
+    for lf in LIST_FILES:
+        for layer in layers:
+            if lf in layer:
+                f = layer[lf]
+                _index(f, "lists", problems, hb.lists, "list", where.setdefault("lists", {}))
+                for i, lst in enumerate(f.data["lists"]):
+                    hb.list_file.setdefault(lst["id"], f.rel)
+                    _check_item_ids(f, ("lists", i, "items"), lst["items"], problems)
+    idx("principles", "principles", hb.principles, "principle")
+    idx("prompts", "groups", hb.prompt_groups, "prompt group")
+    idx("prompts", "prompts", hb.prompts, "prompt")
+    idx("case-studies", "facets", hb.facets, "facet")
+    idx("case-studies", "case_studies", hb.case_studies, "case study")
+    if "principles" in hb.files:
+        hb.principles_intro = hb.files["principles"].data.get("intro", "")
+
+    _check_references(hb, layers, parsed, broken, problems)
+    if problems:
+        raise HandbookError(problems)
+    return hb
+
+
+def _walk_sources(data: Any, path: tuple = ()):
+    if isinstance(data, dict):
+        if isinstance(data.get("source"), dict):
+            yield path + ("source",), data["source"]
+        for k, v in data.items():
+            if k != "source":
+                yield from _walk_sources(v, path + (k,))
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            yield from _walk_sources(v, path + (i,))
+
+
+def _dangling(f: DataFile, path: tuple, field_name: str, value: str, what: str, known: Iterable[str]) -> Problem:
+    known = sorted(known)
+    close = difflib.get_close_matches(value, known, n=1)
+    tip = f" (did you mean '{close[0]}'?)" if close else ""
+    return f.problem(path, f"'{value}' is not the id of any {what}{tip}", field=field_name)
+
+
+def _check_references(hb: Handbook, layers: list[dict[str, DataFile]], parsed: list[DataFile],
+                      broken: set[str], problems: list[Problem]) -> None:
+    if "sources" not in broken:
+        for f in parsed:
+            for path, src in _walk_sources(f.data):
+                doc = src.get("doc")
+                if isinstance(doc, str) and doc not in hb.documents:
+                    problems.append(_dangling(f, path + ("doc",), "source.doc", doc, "document in data/sources.yml", hb.documents))
+    for layer in layers:
+
+        if "prompts" in layer:
+            f = layer["prompts"]
+            for i, p in enumerate(f.data["prompts"]):
+                if p["group"] not in hb.prompt_groups:
+                    problems.append(_dangling(f, ("prompts", i, "group"), "group", p["group"], "prompt group", hb.prompt_groups))
+
+        if "case-studies" in layer:
+            f = layer["case-studies"]
+            for i, cs in enumerate(f.data["case_studies"]):
+                for j, q in enumerate(cs.get("questions") or []):
+                    if q not in hb.prompts and "prompts" not in broken:
+                        problems.append(_dangling(f, ("case_studies", i, "questions", j), "questions", q, "prompt in data/prompts.yml", hb.prompts))
+                for facet_id, values in cs["facets"].items():
+                    facet = hb.facets.get(facet_id)
+                    if facet is None:
+                        problems.append(_dangling(f, ("case_studies", i, "facets", facet_id), f"facets.{facet_id}", facet_id, "facet", hb.facets))
+                        continue
+                    allowed = {v["id"] for v in facet["values"]}
+                    for j, v in enumerate(values):
+                        if v not in allowed:
+                            problems.append(_dangling(f, ("case_studies", i, "facets", facet_id, j), f"facets.{facet_id}", v, f"value of facet '{facet_id}'", allowed))
+
+        for lf in LIST_FILES:
+            if lf not in layer:
+                continue
+            f = layer[lf]
+            for i, lst in enumerate(f.data["lists"]):
+                other_id = lst.get("pairs_with")
+                if other_id is None:
+                    for j, it in enumerate(lst["items"]):
+                        if "pairs_with" in it:
+                            problems.append(f.problem(("lists", i, "items", j, "pairs_with"), "is set but the list has no pairs_with; add the list's pairs_with or remove this", field="pairs_with"))
+                    continue
+                other = hb.lists.get(other_id)
+                if other is None and broken & set(LIST_FILES):
+                    continue
+                if other is None:
+                    problems.append(_dangling(f, ("lists", i, "pairs_with"), "pairs_with", other_id, "list", hb.lists))
+                    continue
+                other_ids = {it["id"]: it for it in other["items"]}
+                for j, it in enumerate(lst["items"]):
+                    target = it.get("pairs_with")
+                    if target is None:
+                        continue
+                    if target not in other_ids:
+                        problems.append(_dangling(f, ("lists", i, "items", j, "pairs_with"), "pairs_with", target, f"item of list '{other_id}'", other_ids))
+                    elif other.get("pairs_with") == lst["id"] and other_ids[target].get("pairs_with") not in (None, it["id"]):
+                        problems.append(f.problem(("lists", i, "items", j, "pairs_with"), f"pairs with '{target}', but '{target}' pairs with '{other_ids[target]['pairs_with']}'; pairings must match both ways", field="pairs_with"))

@@ -1,0 +1,219 @@
+"""Render the handbook's data to HTML/Markdown with Jinja templates (no MkDocs import).
+
+A Renderer holds one loaded Handbook and exposes the macros pages call. Markup lives in
+``macros/templates/``; this module only picks data and hands it to templates.
+"""
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+from typing import Callable
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup, escape
+
+from .data import Handbook
+
+TEMPLATES = Path(__file__).parent / "templates"
+BREAK = "@@hb-break@@"
+
+
+class UnknownId(LookupError):
+    """A page asked a macro for an id the data does not have."""
+
+
+def _default_link(page: str, anchor: str = "") -> str:
+    return page + (f"#{anchor}" if anchor else "")
+
+
+class Renderer:
+    # macro name -> (collection attribute, what) for id arguments; used by pages.check too
+    ID_ARGS = {
+        "figure": ("lists", "list"),
+        "definition": ("definitions", "definition"),
+        "case_study": ("case_studies", "case study"),
+        "prompt": ("prompts", "prompt"),
+        "principle": ("principles", "principle"),
+        "compare": ("lists", "list"),
+        "prompts": ("prompt_groups", "prompt group"),
+    }
+
+    def __init__(self, hb: Handbook, link: Callable[[str, str], str] = _default_link, prompt_pages: dict[str, str] | None = None):
+        self.hb = hb
+        self.prompt_pages = prompt_pages or {}
+        self.link = link
+        self.env = Environment(
+            loader=FileSystemLoader(str(TEMPLATES)),
+            autoescape=True,
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=False,
+        )
+        self._abbr_re, self._abbr = self._abbreviations()
+        self.env.filters.update(
+            text=self.text,
+            paras=self.paras,
+            wrap=wrap_lines,
+        )
+        self.env.globals.update(BREAK=BREAK, cite=self.cite, link=lambda page, anchor="": self.link(page, anchor), hb=hb)
+
+    # ------------------------------------------------------------------ helpers
+    def _abbreviations(self):
+        terms = {t["term"]: t["expansion"] for t in self.hb.glossary.values() if t.get("expansion")}
+        if not terms:
+            return None, terms
+        alts = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
+        return re.compile(rf"(?<![\w.])({alts})(?![\w])"), terms
+
+    def text(self, value: str) -> Markup:
+        """Escape plain text and mark up every glossary abbreviation in it."""
+        out = str(escape(value))
+        if self._abbr_re is not None:
+            out = self._abbr_re.sub(lambda m: f'<abbr title="{escape(self._abbr[m.group(1)])}">{m.group(1)}</abbr>', out)
+        return Markup(out)
+
+    def paras(self, value: str) -> Markup:
+        """Plain text with blank-line paragraphs -> <p> elements."""
+        parts = [p.strip() for p in re.split(r"\n\s*\n", value.strip()) if p.strip()]
+        return Markup("".join(f"<p>{self.text(' '.join(p.split()))}</p>" for p in parts))
+
+    def cite(self, source: dict) -> Markup:
+        doc = self.hb.documents[source["doc"]]
+        return Markup(self.env.get_template("cite.html").render(doc=doc, at=source["at"]))
+
+    def _get(self, macro: str, ident: str) -> dict:
+        attr, what = self.ID_ARGS[macro]
+        coll = getattr(self.hb, attr)
+        if ident not in coll:
+            raise UnknownId(f"macro '{macro}': unknown {what} id '{ident}'; known ids: {', '.join(sorted(coll))}")
+        return coll[ident]
+
+    def _render(self, template: str, **ctx) -> str:
+        html = self.env.get_template(template).render(**ctx)
+        # Raw HTML blocks in Markdown must not contain blank lines or 4-space indents;
+        # a template marks a deliberate block break (e.g. after a Markdown heading) with BREAK.
+        lines = (line.strip() for line in html.splitlines())
+        return "\n".join(line for line in lines if line).replace(BREAK, "\n\n")
+
+    # ------------------------------------------------------------------ macros
+    def figure(self, list_id: str) -> str:
+        lst = self._get("figure", list_id)
+        ctx = {"lst": lst}
+        if lst["kind"] == "cycle":
+            ctx["layout"] = cycle_layout(len(lst["items"]))
+        if lst["kind"] == "venn":
+            ctx["venn"] = venn_parts(lst)
+        return self._render(f"list-{lst['kind']}.html", **ctx)
+
+    def compare(self, left: str, right: str) -> str:
+        a, b = self._get("compare", left), self._get("compare", right)
+        rows = []
+        if a.get("pairs_with") == b["id"]:
+            b_items = {it["id"]: it for it in b["items"]}
+            used = set()
+            for it in a["items"]:
+                other = b_items.get(it.get("pairs_with", ""))
+                if other:
+                    used.add(other["id"])
+                rows.append((it, other))
+            rows += [(None, it) for it in b["items"] if it["id"] not in used]
+        return self._render("compare.html", a=a, b=b, rows=rows)
+
+    def definition(self, def_id: str) -> str:
+        return self._render("definitions.html", defs=[self._get("definition", def_id)])
+
+    def definitions(self, topic: str | None = None) -> str:
+        defs = [d for d in self.hb.definitions.values() if topic is None or d["topic"] == topic]
+        return self._render("definitions.html", defs=defs)
+
+    def definitions_compared(self) -> str:
+        cols = {t: [d for d in self.hb.definitions.values() if d["topic"] == t] for t in ("coaching", "mentoring", "both")}
+        return self._render("definitions-compared.html", cols=cols)
+
+    def case_study(self, cs_id: str) -> str:
+        cs = self._get("case_study", cs_id)
+        return self._render("case-study.html", cs=cs, facets=self.hb.facets, prompts=self.hb.prompts, level=3)
+
+    def case_studies(self) -> str:
+        studies = sorted(self.hb.case_studies.values(), key=lambda c: c["number"])
+        return self._render("case-studies.html", studies=studies, facets=self.hb.facets, prompts=self.hb.prompts)
+
+    def prompt(self, prompt_id: str) -> str:
+        return self._render("prompt.html", p=self._get("prompt", prompt_id))
+
+    def prompts(self, group_id: str) -> str:
+        group = self._get("prompts", group_id)
+        items = [p for p in self.hb.prompts.values() if p["group"] == group_id]
+        return self._render("prompt-group.html", group=group, items=items)
+
+    def principle(self, principle_id: str) -> str:
+        return self._render("principles.html", principles=[self._get("principle", principle_id)], intro=None)
+
+    def principles(self) -> str:
+        ps = sorted(self.hb.principles.values(), key=lambda p: p["number"])
+        return self._render("principles.html", principles=ps, intro=self.hb.principles_intro)
+
+    def glossary(self) -> str:
+        terms = sorted(self.hb.glossary.values(), key=lambda t: t["term"].lower())
+        return self._render("glossary.html", terms=terms)
+
+    def references(self) -> str:
+        refs = sorted(self.hb.references.values(), key=lambda r: r["cite"].lower())
+        return self._render("references.html", refs=refs, documents=list(self.hb.documents.values()))
+
+    def schema_reference(self) -> str:
+        from .schema_docs import describe_all
+
+        return self._render("schema-reference.html", files=describe_all(self.hb.data_dir))
+
+    def abbreviations_markdown(self) -> str:
+        """Markdown `abbr` definitions so page prose gets the same expansions as data."""
+        return "\n".join(f"*[{t}]: {e}" for t, e in self._abbr.items())
+
+
+
+# ---------------------------------------------------------------------- layout helpers
+
+
+def wrap_lines(value: str, width: int = 16) -> list[str]:
+    """Greedy word wrap for SVG labels."""
+    words, lines, cur = value.split(), [], ""
+    for w in words:
+        if cur and len(cur) + 1 + len(w) > width:
+            lines.append(cur)
+            cur = w
+        else:
+            cur = f"{cur} {w}".strip()
+    if cur:
+        lines.append(cur)
+    return lines
+
+
+def cycle_layout(n: int, size: int = 460, radius: float = 165, node_r: float = 68) -> dict:
+    """Positions of n nodes round a circle, clockwise from the top, and arcs between them."""
+    c = size / 2
+    nodes = []
+    for i in range(n):
+        a = -math.pi / 2 + 2 * math.pi * i / n
+        nodes.append({"x": round(c + radius * math.cos(a), 1), "y": round(c + radius * math.sin(a), 1)})
+    arcs = []
+    gap = math.asin(min(0.99, (node_r + 10) / (2 * radius))) * 2  # angle the node covers
+    for i in range(n):
+        a0 = -math.pi / 2 + 2 * math.pi * i / n + gap / 2 + 0.06
+        a1 = -math.pi / 2 + 2 * math.pi * (i + 1) / n - gap / 2 - 0.06
+        if a1 <= a0:
+            continue
+        p0 = (c + radius * math.cos(a0), c + radius * math.sin(a0))
+        p1 = (c + radius * math.cos(a1), c + radius * math.sin(a1))
+        arcs.append(f"M {p0[0]:.1f} {p0[1]:.1f} A {radius} {radius} 0 0 1 {p1[0]:.1f} {p1[1]:.1f}")
+    return {"size": size, "nodes": nodes, "arcs": arcs, "r": node_r}
+
+
+def venn_parts(lst: dict) -> dict:
+    sets = [it for it in lst["items"] if it["id"] not in ("shared", "less-overlap")]
+    shared = next((it for it in lst["items"] if it["id"] == "shared"), None)
+    less = next((it for it in lst["items"] if it["id"] == "less-overlap"), None)
+    centres = [(170, 150), (290, 150), (230, 250)]
+    return {"sets": list(zip(sets, centres)), "shared": shared, "less": less}
