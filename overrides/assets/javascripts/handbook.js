@@ -1,0 +1,59 @@
+/* Coaching and Mentoring Handbook: the core every component script uses.
+ *
+ * Components register by name (the value of their markup's data-module attribute); on every page
+ * load, including Material's instant navigation, each element with a registered data-module is
+ * enhanced once. The HTML already reads well without JavaScript; components only add behaviour.
+ */
+(function () {
+  "use strict";
+
+  var components = {};
+
+  function init() {
+    document.querySelectorAll("[data-module]").forEach(function (el) {
+      var name = el.getAttribute("data-module");
+      if (components[name] && !el.hbInit) {
+        el.hbInit = true;
+        try { components[name](el); } catch (e) { if (window.console) console.error(name, e); }
+      }
+    });
+    abbreviations();
+  }
+
+  /* Abbreviations: reachable by keyboard, so the expansion shows on focus as well as on hover. */
+  function abbreviations() {
+    document.querySelectorAll(".md-content abbr[title]").forEach(function (a) {
+      if (!a.hasAttribute("tabindex")) a.tabIndex = 0;
+    });
+  }
+
+  function onReady(fn) {
+    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", fn, { once: true });
+    else fn();
+  }
+
+  /* Material's document$ emits each page, also after instant navigation. Opened from files, it
+   * completes without emitting (instant navigation is off there), so fall back to DOM ready. */
+  function start() {
+    var emitted = false;
+    if (window.document$ && typeof window.document$.subscribe === "function") {
+      window.document$.subscribe({
+        next: function () { emitted = true; init(); },
+        complete: function () { if (!emitted) onReady(init); }
+      });
+    } else {
+      onReady(init);
+    }
+  }
+
+  window.hb = {
+    /* Register a component: fn(rootElement) runs once per element with data-module=name. */
+    register: function (name, fn) { components[name] = fn; },
+    namespace: function () {
+      var m = document.querySelector('meta[name="hb-namespace"]');
+      return m ? m.getAttribute("content") : "handbook";
+    }
+  };
+
+  start();
+})();
