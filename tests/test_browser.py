@@ -1,0 +1,107 @@
+"""The built handbook in a real browser (Debian's chromium): opened from files and served over HTTP."""
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from urllib.parse import urlparse
+
+import pytest
+from playwright.sync_api import expect
+
+
+@pytest.fixture(scope="module")
+def served(site):
+    """The built site on a loopback HTTP server (Python's own; nginx is tested separately)."""
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    handler.log_message = lambda *a, **k: None
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    t = threading.Thread(target=httpd.serve_forever, daemon=True)
+    t.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+
+
+def _watch_requests(page) -> list[str]:
+    seen: list[str] = []
+    page.on("request", lambda r: seen.append(r.url))
+    return seen
+
+
+def _foreign(urls: list[str], base: str) -> list[str]:
+    own = urlparse(base)
+    out = []
+    for u in urls:
+        p = urlparse(u)
+        if p.scheme in ("data", "blob", "about"):
+            continue
+        if p.scheme == "file" and own.scheme == "file":
+            continue
+        if (p.scheme, p.netloc) != (own.scheme, own.netloc):
+            out.append(u)
+    return out
+
+
+def _search(page, query: str) -> list[str]:
+    page.keyboard.press("/")  # Material's search shortcut, as a keyboard user would
+    box = page.locator("input.md-search__input")
+    box.wait_for(state="visible")
+    # Material drops a query typed before its search worker is ready; wait as a reader would.
+    expect(page.locator(".md-search-result__meta")).to_have_text("Type to start searching", timeout=15000)
+    box.press_sequentially(query)
+    results = page.locator(".md-search-result__item a")
+    results.first.wait_for(timeout=15000)
+    return [results.nth(i).get_attribute("href") for i in range(results.count())]
+
+
+@pytest.mark.parametrize("where", ["file", "http"])
+@pytest.mark.parametrize("query,expect", [("triplet", "case-studies.html"), ("Singapore", "case-studies.html"),
+                                          ("dissonance", "coaching.html")])
+def test_search_finds_yaml_content(where, query, expect, site, served, page):
+    base = site.as_uri() + "/" if where == "file" else served
+    requests = _watch_requests(page)
+    page.goto(base + "index.html")
+    hrefs = _search(page, query)
+    assert any(expect in (h or "") for h in hrefs), hrefs
+    assert _foreign(requests, base) == []
+    assert page.js_errors == []
+
+
+@pytest.mark.parametrize("where", ["file", "http"])
+def test_every_page_loads_without_foreign_requests_or_errors(where, site, served, page):
+    base = site.as_uri() + "/" if where == "file" else served
+    requests = _watch_requests(page)
+    pages = sorted(p.name for p in site.glob("*.html") if p.name != "404.html")
+    assert len(pages) >= 12
+    for name in pages:
+        page.goto(base + name)
+        assert page.locator("h1").count() >= 1, name
+    assert _foreign(requests, base) == []
+    assert page.js_errors == []
+
+
+def test_abbreviation_expansion_on_keyboard_focus(site, page):
+    page.goto(site.as_uri() + "/index.html")
+    abbr = page.locator(".md-content abbr[title]").first
+    abbr.wait_for()
+    assert abbr.get_attribute("tabindex") == "0"
+    abbr.focus()
+    shown = page.evaluate("e => getComputedStyle(e, '::after').content", abbr.element_handle())
+    assert abbr.get_attribute("title") in shown
+
+
+def test_case_study_filter(site, page):
+    page.goto(site.as_uri() + "/case-studies.html")
+    ui = page.locator('[data-module="hb-case-filter"]')
+    assert ui.is_visible()
+    studies = page.locator("article.hb-case-study")
+    total = studies.count()
+    assert total == 7
+    select = ui.locator("select").first
+    options = select.locator("option")
+    values = [options.nth(i).get_attribute("value") for i in range(options.count())]
+    chosen = [v for v in values if v][0]
+    select.select_option(chosen)
+    visible = [studies.nth(i).is_visible() for i in range(total)]
+    assert 0 < sum(visible) < total
+    assert page.locator('[data-module="hb-case-filter"] [role="status"], [data-module="hb-case-filter"] [aria-live]').count() >= 1
