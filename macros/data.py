@@ -125,6 +125,20 @@ def _item_id(data: Any, path: tuple) -> str | None:
     return found
 
 
+# libyaml (C) parses several times faster than PyYAML's pure-Python parser; bench/ shows the cost.
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _parse(text: str, loader_class) -> tuple[yaml.Node | None, Any]:
+    """Compose the document once, with line marks, and build the data from those same nodes."""
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+        return node, (loader.construct_document(node) if node is not None else None)
+    finally:
+        loader.dispose()
+
+
 def read_yaml(path: Path, rel: str, problems: list[Problem]) -> DataFile | None:
     try:
         text = path.read_text(encoding="utf-8")
@@ -132,8 +146,10 @@ def read_yaml(path: Path, rel: str, problems: list[Problem]) -> DataFile | None:
         problems.append(Problem(rel, 1, f"is not UTF-8 text ({exc.reason}); save it as UTF-8"))
         return None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.load(text, Loader=yaml.SafeLoader)
+        try:
+            node, data = _parse(text, _FAST_LOADER)
+        except yaml.YAMLError:
+            node, data = _parse(text, yaml.SafeLoader)  # the pure-Python parser's messages and lines
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
