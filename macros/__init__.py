@@ -24,7 +24,7 @@ def define_env(env):
     local = [(root / d).resolve() for d in settings.get("local_data", [])]
     try:
         hb = load(data_dir, extra_dirs=local)
-        prompt_pages = check(Path(env.conf["docs_dir"]), hb)
+        pages = check(Path(env.conf["docs_dir"]), hb)
     except HandbookError as exc:
         raise PluginError(str(exc)) from None
 
@@ -39,10 +39,30 @@ def define_env(env):
         here = env.page.url if env.page is not None else ""
         return get_relative_url(target, here) + (f"#{anchor}" if anchor else "")
 
-    renderer = Renderer(hb, link=link, prompt_pages=prompt_pages)
+    renderer = Renderer(hb, link=link, pages=pages, page_titles=_page_titles(env.conf["nav"]),
+                        namespace=settings.get("namespace", "handbook"))
     for name in MACROS:
         env.macro(_reporting(getattr(renderer, name), env), name)
     env.variables["_handbook_abbr"] = renderer.abbreviations_markdown()
+
+
+def _page_titles(nav) -> dict[str, str]:
+    """Page src path -> title, in navigation order (the learning record follows it)."""
+    out: dict[str, str] = {}
+
+    def walk(items):
+        for entry in items or []:
+            if isinstance(entry, dict):
+                for title, target in entry.items():
+                    if isinstance(target, str):
+                        out.setdefault(target, title)
+                    else:
+                        walk(target)
+            elif isinstance(entry, str):
+                out.setdefault(entry, entry)
+
+    walk(nav)
+    return out
 
 
 def _reporting(macro, env):

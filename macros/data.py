@@ -27,6 +27,7 @@ DATA_FILES = (
     "principles",
     "prompts",
     "case-studies",
+    "forms",
 )
 OPTIONAL_FILES: set[str] = set()
 LIST_FILES = ("lists", "guidance", "embedding")
@@ -304,6 +305,9 @@ class Handbook:
     prompts: dict[str, dict] = field(default_factory=dict)
     facets: dict[str, dict] = field(default_factory=dict)
     case_studies: dict[str, dict] = field(default_factory=dict)
+    scales: dict[str, dict] = field(default_factory=dict)
+    choices: dict[str, dict] = field(default_factory=dict)
+    forms: dict[str, dict] = field(default_factory=dict)
 
     def item(self, list_id: str, item_id: str) -> dict | None:
         for it in self.lists[list_id]["items"]:
@@ -422,6 +426,9 @@ def load(data_dir: str | Path, extra_dirs: Iterable[str | Path] = ()) -> Handboo
     idx("prompts", "prompts", hb.prompts, "prompt")
     idx("case-studies", "facets", hb.facets, "facet")
     idx("case-studies", "case_studies", hb.case_studies, "case study")
+    idx("forms", "scales", hb.scales, "scale")
+    idx("forms", "choices", hb.choices, "choices set")
+    idx("forms", "forms", hb.forms, "form")
     if "principles" in hb.files:
         hb.principles_intro = hb.files["principles"].data.get("intro", "")
 
@@ -482,6 +489,9 @@ def _check_references(hb: Handbook, layers: list[dict[str, DataFile]], parsed: l
                         if v not in allowed:
                             problems.append(_dangling(f, ("case_studies", i, "facets", facet_id, j), f"facets.{facet_id}", v, f"value of facet '{facet_id}'", allowed))
 
+        if "forms" in layer:
+            _check_forms(hb, layer["forms"], broken, problems)
+
         for lf in LIST_FILES:
             if lf not in layer:
                 continue
@@ -508,3 +518,71 @@ def _check_references(hb: Handbook, layers: list[dict[str, DataFile]], parsed: l
                         problems.append(_dangling(f, ("lists", i, "items", j, "pairs_with"), "pairs_with", target, f"item of list '{other_id}'", other_ids))
                     elif other.get("pairs_with") == lst["id"] and other_ids[target].get("pairs_with") not in (None, it["id"]):
                         problems.append(f.problem(("lists", i, "items", j, "pairs_with"), f"pairs with '{target}', but '{target}' pairs with '{other_ids[target]['pairs_with']}'; pairings must match both ways", field="pairs_with"))
+
+
+def _check_forms(hb: Handbook, f: DataFile, broken: set[str], problems: list[Problem]) -> None:
+    """Cross-references in forms.yml: lists, prompt groups, scales, choices, rank uniqueness."""
+    claimed: dict[str, str] = {}
+    for i, form in enumerate(f.data["forms"]):
+        base = ("forms", i)
+        if not any(k in form for k in ("fields", "item_fields", "rows")):
+            problems.append(f.problem(base, "has no fields; expected fields, item_fields or rows", field="fields", key_line=True))
+        has_items = "items_from" in form or "prompt_groups" in form
+        if "item_fields" in form and not has_items:
+            problems.append(f.problem(base + ("item_fields",), "needs items to ask them about; add items_from or prompt_groups", field="item_fields", key_line=True))
+        if has_items and "item_fields" not in form:
+            problems.append(f.problem(base, "has items but no item_fields to ask about them; add item_fields", field="item_fields", key_line=True))
+        if "items_from" in form and "prompt_groups" in form:
+            problems.append(f.problem(base + ("prompt_groups",), "a form takes its items from items_from or prompt_groups, not both", field="prompt_groups", key_line=True))
+        src = form.get("items_from") or {}
+        if "list" in src and src["list"] not in hb.lists and not (broken & set(LIST_FILES)):
+            problems.append(_dangling(f, base + ("items_from", "list"), "items_from.list", src["list"], "list", hb.lists))
+        for j, g in enumerate(form.get("prompt_groups") or []):
+            if g not in hb.prompt_groups:
+                if "prompts" not in broken:
+                    problems.append(_dangling(f, base + ("prompt_groups", j), "prompt_groups", g, "prompt group in data/prompts.yml", hb.prompt_groups))
+            elif g in claimed:
+                problems.append(f.problem(base + ("prompt_groups", j), f"prompt group '{g}' already has its fields from form '{claimed[g]}'; a group belongs to one form", field="prompt_groups"))
+            else:
+                claimed[g] = form["id"]
+        for key in ("fields", "item_fields"):
+            _check_fields(hb, f, base + (key,), form.get(key) or [], key, problems)
+        if "rows" in form:
+            _check_fields(hb, f, base + ("rows", "columns"), form["rows"]["columns"], "rows.columns", problems)
+
+
+def _check_fields(hb: Handbook, f: DataFile, path: tuple, fields: list, name: str, problems: list[Problem]) -> None:
+    seen: dict[str, dict] = {}
+    for k, fd in enumerate(fields):
+        here = path + (k,)
+        if fd["id"] in seen:
+            problems.append(f.problem(here + ("id",), f"duplicate field id '{fd['id']}' in {name}; ids must be unique within a form", field="id"))
+        seen[fd["id"]] = fd
+        t = fd["type"]
+        if t == "scale":
+            if "scale" not in fd:
+                problems.append(f.problem(here, "a scale field needs scale: the id of a scale in this file", field="scale", key_line=True))
+            elif fd["scale"] not in hb.scales:
+                problems.append(_dangling(f, here + ("scale",), "scale", fd["scale"], "scale in data/forms.yml", hb.scales))
+        elif "scale" in fd:
+            problems.append(f.problem(here + ("scale",), f"only scale fields take a scale; this field's type is '{t}'", field="scale"))
+        if t == "choice":
+            if "choices" not in fd:
+                problems.append(f.problem(here, "a choice field needs choices: the id of a choices set in this file", field="choices", key_line=True))
+            elif fd["choices"] not in hb.choices:
+                problems.append(_dangling(f, here + ("choices",), "choices", fd["choices"], "choices set in data/forms.yml", hb.choices))
+        elif "choices" in fd:
+            problems.append(f.problem(here + ("choices",), f"only choice fields take choices; this field's type is '{t}'", field="choices"))
+        if "unique_when" in fd and t != "rank":
+            problems.append(f.problem(here + ("unique_when",), f"only rank fields take unique_when; this field's type is '{t}'", field="unique_when"))
+    for k, fd in enumerate(fields):
+        uw = fd.get("unique_when")
+        if not uw:
+            continue
+        other = seen.get(uw["field"])
+        if other is None:
+            problems.append(_dangling(f, path + (k, "unique_when", "field"), "unique_when.field", uw["field"], "field of this form", seen))
+        elif other["type"] == "choice" and other.get("choices") in hb.choices:
+            options = {o["id"] for o in hb.choices[other["choices"]]["options"]}
+            if uw["value"] not in options:
+                problems.append(_dangling(f, path + (k, "unique_when", "value"), "unique_when.value", uw["value"], f"option of field '{other['id']}'", options))

@@ -1,15 +1,17 @@
 """Check the macro calls written in content pages against the data, without building.
 
-Also tells which page shows each prompt, so the learning record can link back to it.
+Also tells which page shows each prompt and form, in page order, so the learning record can group
+answers by page and link back to where each was given.
 """
 from __future__ import annotations
 
 import ast
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .data import Handbook, HandbookError, Problem
-from .render import Renderer
+from . import render
 
 CALL = re.compile(r"\{\{-?\s*([A-Za-z_]\w*)\s*\((.*?)\)\s*-?\}\}", re.S)
 NAME = re.compile(r"\{\{-?\s*([A-Za-z_]\w*)\s*(?:\||-?\}\})")
@@ -30,15 +32,33 @@ MACROS = (
     "glossary",
     "references",
     "schema_reference",
+    "self_check",
+    "learning_record",
 )
 # Variables a page may use directly ({{ name }}); mkdocs-macros provides these.
 VARIABLES = {"config", "page", "extra", "navigation", "environment", "plugin", "git", "files", "macros_info", "now", "fix_url"}
 
 
-def scan(docs_dir: Path, hb: Handbook, extra_macros: tuple[str, ...] = ()) -> tuple[list[Problem], dict[str, str]]:
-    """Return (problems, prompt id -> page src path) for every page under docs_dir."""
+@dataclass
+class PageIndex:
+    """Where prompts and forms are shown: page src paths (relative to docs_dir), in page order."""
+
+    prompt_pages: dict[str, str] = field(default_factory=dict)
+    form_pages: dict[str, str] = field(default_factory=dict)
+    # (page, kind, id) in the order they appear on each page; kind is "prompt" or "form"
+    order: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def place(self, page: str, kind: str, ident: str) -> None:
+        where = self.prompt_pages if kind == "prompt" else self.form_pages
+        if ident not in where:
+            where[ident] = page
+            self.order.append((page, kind, ident))
+
+
+def scan(docs_dir: Path, hb: Handbook, extra_macros: tuple[str, ...] = ()) -> tuple[list[Problem], PageIndex]:
+    """Return (problems, where prompts and forms are shown) for every page under docs_dir."""
     problems: list[Problem] = []
-    prompt_pages: dict[str, str] = {}
+    index = PageIndex()
     root = docs_dir.parent
     known = set(MACROS) | set(extra_macros)
     for md in sorted(docs_dir.rglob("*.md")):
@@ -55,36 +75,43 @@ def scan(docs_dir: Path, hb: Handbook, extra_macros: tuple[str, ...] = ()) -> tu
                 args = ast.literal_eval(f"({raw},)") if raw.strip() else ()
             except (ValueError, SyntaxError):
                 continue  # a computed argument: checked when the page renders
-            if name in Renderer.ID_ARGS and args:
+            if name in render.Renderer.ID_ARGS and args:
                 ids = [a for a in args[:2 if name == "compare" else 1] if isinstance(a, str)]
-                attr, what = Renderer.ID_ARGS[name]
+                attr, what = render.Renderer.ID_ARGS[name]
                 coll = getattr(hb, attr)
                 for ident in ids:
                     if ident not in coll:
                         problems.append(Problem(rel, line, f"macro '{name}': unknown {what} id '{ident}'; known ids: {', '.join(sorted(coll))}", field=name))
                 if name == "prompt" and ids and ids[0] in hb.prompts:
-                    prompt_pages.setdefault(ids[0], page)
+                    index.place(page, "prompt", ids[0])
                 if name == "prompts" and ids and ids[0] in hb.prompt_groups:
                     for p in hb.prompts.values():
                         if p["group"] == ids[0]:
-                            prompt_pages.setdefault(p["id"], page)
+                            index.place(page, "prompt", p["id"])
                 if name == "case_study" and ids and ids[0] in hb.case_studies:
                     for q in hb.case_studies[ids[0]].get("questions") or []:
-                        prompt_pages.setdefault(q, page)
+                        index.place(page, "prompt", q)
+                if name == "self_check" and ids and ids[0] in hb.forms:
+                    index.place(page, "form", ids[0])
             if name == "case_studies":
-                for cs in hb.case_studies.values():
+                for cs in sorted(hb.case_studies.values(), key=lambda c: c["number"]):
                     for q in cs.get("questions") or []:
-                        prompt_pages.setdefault(q, page)
+                        index.place(page, "prompt", q)
         for m in NAME.finditer(text):
             name = m.group(1)
             if name not in VARIABLES and name not in known:
                 line = text.count("\n", 0, m.start()) + 1
                 problems.append(Problem(rel, line, f"unknown variable '{name}'; pages may call the handbook's macros ({', '.join(sorted(known))})", field=name))
-    return problems, prompt_pages
+    form_file = hb.files["forms"].rel if "forms" in hb.files else "data/forms.yml"
+    for fid in hb.forms:
+        if fid not in index.form_pages and not hb.forms[fid].get("prompt_groups"):
+            line = hb.files["forms"].loc.line(("forms", list(hb.forms).index(fid))) if "forms" in hb.files else 1
+            problems.append(Problem(form_file, line, f"form '{fid}' is on no page; add {{{{ self_check(\"{fid}\") }}}} to the page it belongs on", fid, "id"))
+    return problems, index
 
 
-def check(docs_dir: Path, hb: Handbook, extra_macros: tuple[str, ...] = ()) -> dict[str, str]:
-    problems, prompt_pages = scan(docs_dir, hb, extra_macros)
+def check(docs_dir: Path, hb: Handbook, extra_macros: tuple[str, ...] = ()) -> PageIndex:
+    problems, index = scan(docs_dir, hb, extra_macros)
     if problems:
         raise HandbookError(problems)
-    return prompt_pages
+    return index

@@ -5,14 +5,19 @@ A Renderer holds one loaded Handbook and exposes the macros pages call. Markup l
 """
 from __future__ import annotations
 
+import json
 import math
 import re
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
+
+if TYPE_CHECKING:
+    from .pages import PageIndex
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
+from . import self_check
 from .data import Handbook
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -37,11 +42,19 @@ class Renderer:
         "principle": ("principles", "principle"),
         "compare": ("lists", "list"),
         "prompts": ("prompt_groups", "prompt group"),
+        "self_check": ("forms", "form"),
     }
 
-    def __init__(self, hb: Handbook, link: Callable[[str, str], str] = _default_link, prompt_pages: dict[str, str] | None = None):
+    def __init__(self, hb: Handbook, link: Callable[[str, str], str] = _default_link, pages: "PageIndex | None" = None,
+                 page_titles: dict[str, str] | None = None, namespace: str = "handbook"):
         self.hb = hb
-        self.prompt_pages = prompt_pages or {}
+        if pages is None:
+            from .pages import PageIndex
+
+            pages = PageIndex()
+        self.pages = pages
+        self.page_titles = page_titles or {}
+        self.namespace = namespace
         self.link = link
         self.env = Environment(
             loader=FileSystemLoader(str(TEMPLATES)),
@@ -56,8 +69,10 @@ class Renderer:
             text=self.text,
             paras=self.paras,
             wrap=wrap_lines,
+            row_field=self._row_field,
         )
-        self.env.globals.update(BREAK=BREAK, cite=self.cite, link=lambda page, anchor="": self.link(page, anchor), hb=hb)
+        self.env.globals.update(BREAK=BREAK, cite=self.cite, link=lambda page, anchor="": self.link(page, anchor), hb=hb,
+                                prompt_fields=lambda pid: self_check.prompt_fields(hb, pid))
 
     # ------------------------------------------------------------------ helpers
     def _abbreviations(self):
@@ -167,6 +182,20 @@ class Renderer:
         from .schema_docs import describe_all
 
         return self._render("schema-reference.html", files=describe_all(self.hb.data_dir))
+
+    def self_check(self, form_id: str) -> str:
+        self._get("self_check", form_id)
+        return self._render("self-check.html", m=self_check.form_model(self.hb, form_id))
+
+    def learning_record(self) -> str:
+        m = self_check.manifest(self.hb, self.pages.order, self.page_titles, self.link, self.namespace)
+        data = json.dumps(m, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
+        return self._render("learning-record.html", m=m, manifest_json=Markup(data),
+                            total=len(self_check.all_keys(m)))
+
+    def _row_field(self, column: dict, row: str) -> dict:
+        key = column["key"].replace("{row}", row)
+        return {**column, "key": key, "html_id": self_check.html_id(key)}
 
     def abbreviations_markdown(self) -> str:
         """Markdown `abbr` definitions so page prose gets the same expansions as data."""

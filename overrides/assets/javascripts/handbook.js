@@ -8,6 +8,7 @@
   "use strict";
 
   var components = {};
+  var pageHooks = [];
 
   function init() {
     document.querySelectorAll("[data-module]").forEach(function (el) {
@@ -18,6 +19,7 @@
       }
     });
     abbreviations();
+    pageHooks.forEach(function (fn) { fn(); });
   }
 
   /* Abbreviations: reachable by keyboard, so the expansion shows on focus as well as on hover. */
@@ -49,6 +51,8 @@
   window.hb = {
     /* Register a component: fn(rootElement) runs once per element with data-module=name. */
     register: function (name, fn) { components[name] = fn; },
+    /* Run fn on every page shown (first load and each instant navigation). */
+    onPage: function (fn) { pageHooks.push(fn); },
     namespace: function () {
       var m = document.querySelector('meta[name="hb-namespace"]');
       return m ? m.getAttribute("content") : "handbook";
