@@ -75,6 +75,30 @@ def search_index(site) -> list[dict]:
     return json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
 
 
+def serve_dir(directory: Path, port: int = 0):
+    """Serve a folder on a loopback port (Python's own HTTP server); returns (base_url, stop)."""
+    import functools
+    import http.server
+    import threading
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    handler = functools.partial(Quiet, directory=str(directory))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{httpd.server_address[1]}/", httpd.shutdown
+
+
+@pytest.fixture(scope="session")
+def served(site):
+    """The built site over HTTP on loopback."""
+    base, stop = serve_dir(site)
+    yield base
+    stop()
+
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",

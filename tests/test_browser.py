@@ -1,25 +1,10 @@
 """The built handbook in a real browser (Debian's chromium): opened from files and served over HTTP."""
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from urllib.parse import urlparse
 
 import pytest
 from playwright.sync_api import expect
-
-
-@pytest.fixture(scope="module")
-def served(site):
-    """The built site on a loopback HTTP server (Python's own; nginx is tested separately)."""
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
-    handler.log_message = lambda *a, **k: None
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    t = threading.Thread(target=httpd.serve_forever, daemon=True)
-    t.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
 
 
 def _watch_requests(page) -> list[str]:

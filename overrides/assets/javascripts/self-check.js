@@ -29,6 +29,7 @@
   window.hb.register("hb-self-check", function (form) {
     var status = form.querySelector("[data-hb-status]");
     var pending = false;
+    var note = "";
 
     function plain() {
       return Array.prototype.filter.call(form.querySelectorAll("[data-hb-key]"), function (el) {
@@ -42,17 +43,20 @@
       checkRanks();
     }
 
-    function saving() {
+    /* A change is on its way to storage; `what` (e.g. "Target 2 removed.") is said with the result. */
+    function saving(what) {
       pending = true;
-      if (status) status.textContent = "";
+      note = what ? what + " " : "";
+      if (status) status.textContent = note;
     }
 
     store.onSaved(function (ok) {
       if (!pending || !status || !document.body.contains(form)) return;
       pending = false;
-      status.textContent = ok
+      status.textContent = note + (ok
         ? (store.persistent() ? "Saved in this browser at " + time() + "." : "Kept for this visit only (not saved).")
-        : "Not saved: this browser's storage is full. Export your answers from your learning record.";
+        : "Not saved: this browser's storage is full. Export your answers from your learning record.");
+      note = "";
     });
 
     form.addEventListener("submit", function (e) { e.preventDefault(); });
@@ -149,7 +153,7 @@
           li.remove();
           save();
           render();
-          if (status) status.textContent = label + " " + n + " removed.";
+          saving(label + " " + n + " removed.");
           add.focus();
         });
         return li;
@@ -190,6 +194,7 @@
         var first = li.querySelector("textarea, input");
         if (first) first.focus();
         if (status) status.textContent = label + " " + n + " added.";
+        note = "";
       });
 
       var widget = { render: render, save: save };

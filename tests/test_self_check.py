@@ -1,0 +1,322 @@
+"""Self-check forms: declared once in data/forms.yml, rendered on their pages, saved in the browser."""
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from conftest import copy_project, handbook, serve_dir
+from macros import self_check
+from macros.pages import check as check_pages
+from conftest import ROOT
+
+NS = "coaching-mentoring-handbook"
+KEY = f"hb:{NS}:answers"
+
+
+@pytest.fixture(scope="module")
+def manifest(site):
+    raw = (site / "record.html").read_text(encoding="utf-8")
+    m = re.search(r'<script type="application/json" id="hb-manifest">(.*?)</script>', raw, re.S)
+    return json.loads(m.group(1))
+
+
+# ------------------------------------------------------------------ Python: the declaration
+
+def test_every_issue_form_is_declared(hb):
+    kinds = {f["id"]: f for f in hb.forms.values()}
+    # 1 notes for every point for reflection, case-study question and head-of-department question
+    notes = kinds["reflections"]
+    assert set(notes["prompt_groups"]) == {"points-for-reflection", "case-study-questions", "hod-questions"}
+    for p in hb.prompts:
+        assert self_check.prompt_fields(hb, p), p
+    # 2 coach and mentor self-assessment on a YAML scale with named, described levels
+    for fid, lst in (("coach-self-assessment", "effective-coaches"), ("mentor-self-assessment", "effective-mentors")):
+        m = self_check.form_model(hb, fid)
+        assert [it["id"] for it in m["items"]] == [it["id"] for it in hb.lists[lst]["items"]]
+        assert [f["type"] for f in m["items"][0]["fields"]] == ["scale", "text"]
+        assert all(lv["label"] and lv["description"] for lv in m["scales"][0]["levels"])
+    # 3 the ten principles
+    assert len(self_check.form_model(hb, "principles-review")["items"]) == 10
+    # 4 standards: addressed / addressing / not yet + action + short or longer term
+    std = self_check.form_model(hb, "standards-review")["items"][0]["fields"]
+    assert [o["id"] for o in std[0]["options"]] == ["addressed", "addressing", "not-yet"]
+    assert [o["id"] for o in std[2]["options"]] == ["short", "longer"]
+    # 5 prioritising: required yes/no, rank unique among required, notes
+    pri = self_check.form_model(hb, "prioritising")["items"][0]["fields"]
+    assert [f["type"] for f in pri] == ["choice", "rank", "text"]
+    assert pri[1]["unique_when"] == {"field": "required", "value": "yes"}
+    # 6 targets: added rows with the five columns
+    rows = self_check.form_model(hb, "targets")["rows"]
+    assert [c["id"] for c in rows["columns"]] == ["aim", "actions", "support", "by-when", "evidence"]
+    # 7 contracting checklist, 8 GROW planner with the figure's questions as prompts
+    assert len(self_check.form_model(hb, "contracting")["items"]) == len(hb.lists["contracting-checklist"]["items"])
+    grow = self_check.form_model(hb, "grow-planner")
+    assert [f["item_prompt"] for it in grow["items"] for f in it["fields"]] == [it["prompt"] for it in hb.lists["grow"]["items"]]
+
+
+def test_storage_keys_are_stable_and_unique(hb, manifest):
+    keys = self_check.all_keys(manifest)
+    assert len(keys) == len(set(keys))
+    for k in keys:
+        assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*(\.[a-z0-9]+(-[a-z0-9]+)*)*", k), k
+    assert "coach-self-assessment.listen-actively.rating" in keys
+    assert "reflections.reflect-need-coaching.note" in keys
+    assert "targets" in keys
+
+
+def test_manifest_covers_every_prompt_and_form_in_page_order(hb, manifest):
+    ids = [e["id"] for s in manifest["sections"] for e in s["entries"]]
+    assert set(ids) == set(hb.prompts) | {f for f in hb.forms if not hb.forms[f].get("prompt_groups")}
+    titles = [s["title"] for s in manifest["sections"]]
+    assert titles.index("Coaching") < titles.index("Mentoring") < titles.index("Getting involved")
+    assert manifest["handbook"] == NS and manifest["version"] == 1
+    assert len(manifest["chart"]["rows"]) == 9
+
+
+def test_every_field_is_rendered_on_its_page(site, hb):
+    pages = check_pages(ROOT / "content", hb)
+    for fid, page in pages.form_pages.items():
+        html = (site / page.replace(".md", ".html")).read_text(encoding="utf-8")
+        m = self_check.form_model(hb, fid)
+        assert f'data-hb-form="{fid}"' in html
+        for it in m["items"]:
+            for f in it["fields"]:
+                assert f'data-hb-key="{f["key"]}"' in html, (page, f["key"])
+                assert f'for="{f["html_id"]}' in html or f"<legend" in html
+    for pid, page in pages.prompt_pages.items():
+        html = (site / page.replace(".md", ".html")).read_text(encoding="utf-8")
+        assert f'data-hb-key="reflections.{pid}.note"' in html, (page, pid)
+
+
+def test_forms_print_as_worksheets_without_javascript(site):
+    html = (site / "getting-involved.html").read_text(encoding="utf-8")
+    assert "With JavaScript switched off nothing is saved" in html
+    assert "Nothing is sent anywhere" in html
+    assert re.search(r'<li class="hb-rows__row" data-hb-row="target-1">', html), "a blank target row to write on"
+
+
+@pytest.mark.parametrize("yaml_from,yaml_to,message", [
+    ("items_from: {list: effective-coaches}", "items_from: {list: effective-coachs}",
+     "field 'items_from.list': 'effective-coachs' is not the id of any list (did you mean 'effective-coaches'?)"),
+    ("type: scale, scale: practice, label: Your rating}\n      - {id: evidence, type: text, label: Evidence or next step}\n\n  - id: mentor",
+     "type: scale, scale: practise, label: Your rating}\n      - {id: evidence, type: text, label: Evidence or next step}\n\n  - id: mentor",
+     "field 'scale': 'practise' is not the id of any scale in data/forms.yml (did you mean 'practice'?)"),
+    ('unique_when: {field: required, value: "yes"}', 'unique_when: {field: requried, value: "yes"}',
+     "field 'unique_when.field': 'requried' is not the id of any field of this form (did you mean 'required'?)"),
+    ("type: rank", "type: ranking", "item 'rank': field 'type': "),
+])
+def test_form_declaration_errors_name_file_line_and_field(tmp_path, yaml_from, yaml_to, message):
+    proj = copy_project(tmp_path / "handbook")
+    p = proj / "data" / "forms.yml"
+    text = p.read_text(encoding="utf-8")
+    assert yaml_from in text
+    p.write_text(text.replace(yaml_from, yaml_to, 1), encoding="utf-8")
+    r = handbook("check", cwd=proj)
+    assert r.returncode != 0
+    assert re.search(r"^data/forms\.yml:\d+: ", r.stderr, re.M), r.stderr
+    assert message in r.stderr, r.stderr
+
+
+def test_a_form_on_no_page_is_an_error(tmp_path):
+    proj = copy_project(tmp_path / "handbook")
+    p = proj / "content" / "getting-involved.md"
+    p.write_text(p.read_text().replace('{{ self_check("targets") }}', ""))
+    r = handbook("check", cwd=proj)
+    assert r.returncode != 0
+    assert "form 'targets' is on no page" in r.stderr
+
+
+# ------------------------------------------------------------------ browser: the forms come alive
+
+@pytest.fixture(params=["http", "file"])
+def base(request, site, served):
+    return served if request.param == "http" else site.as_uri() + "/"
+
+
+def stored(page) -> dict:
+    raw = page.evaluate(f"localStorage.getItem('{KEY}')")
+    return json.loads(raw)["answers"] if raw else {}
+
+
+def wait_saved(page, form_locator=None):
+    loc = (form_locator or page).locator("[data-hb-status]").filter(has_text="Saved in this browser").first
+    expect(loc).to_be_visible(timeout=5000)
+
+
+def test_fill_reload_still_there(base, page):
+    page.goto(base + "coaching.html")
+    page.fill("#hb-grow-planner--topic", "Questioning in Year 9")
+    page.check("#hb-coach-self-assessment--listen-actively--rating-secure")
+    page.fill("#hb-contracting--boundaries--notes", "What we say stays between us")
+    page.check("#hb-contracting--boundaries--agreed")
+    wait_saved(page, page.locator('form[data-hb-form="contracting"]'))
+    page.reload()
+    expect(page.locator("#hb-grow-planner--topic")).to_have_value("Questioning in Year 9")
+    expect(page.locator("#hb-coach-self-assessment--listen-actively--rating-secure")).to_be_checked()
+    expect(page.locator("#hb-contracting--boundaries--notes")).to_have_value("What we say stays between us")
+    expect(page.locator("#hb-contracting--boundaries--agreed")).to_be_checked()
+    assert stored(page)["contracting.boundaries.agreed"] is True
+    assert page.js_errors == []
+
+
+def test_saved_status_is_announced(site, page):
+    page.goto(site.as_uri() + "/coaching.html")
+    page.fill("#hb-reflections--reflect-need-coaching--note", "Behaviour management")
+    status = page.locator('[data-hb-prompt="reflect-need-coaching"] [data-hb-status]')
+    expect(status).to_have_text(re.compile(r"Saved in this browser at \d\d:\d\d"))
+    assert status.get_attribute("role") == "status"
+
+
+def nav_to(page, title: str) -> None:
+    page.locator(".md-nav--primary").get_by_role("link", name=title, exact=True).click()
+
+
+@pytest.fixture(scope="module")
+def instant_site(tmp_path_factory):
+    """Material's instant navigation needs site_url to match where the site is served (its sitemap
+    holds absolute URLs), so this build sets it, as a school does for its intranet."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proj = copy_project(tmp_path_factory.mktemp("instant") / "handbook")
+    cfg = proj / "mkdocs.yml"
+    cfg.write_text(cfg.read_text().replace("site_name:", f"site_url: http://127.0.0.1:{port}/\nsite_name:", 1))
+    r = handbook("build", cwd=proj)
+    assert r.returncode == 0, r.stderr
+    base, stop = serve_dir(proj / "site", port)
+    yield base
+    stop()
+
+
+def test_answers_survive_instant_navigation(instant_site, page):
+    served = instant_site
+    page.goto(served + "coaching.html")
+    page.fill("#hb-reflections--reflect-need-coaching--note", "Feedback on questioning")
+    wait_saved(page)
+    # Material's instant navigation: the page is swapped in, not reloaded
+    page.evaluate("window.__sameDocument = true")
+    nav_to(page, "Mentoring")
+    expect(page).to_have_url(re.compile(r"mentoring\.html$"))
+    page.fill("#hb-mentor-self-assessment--model-expertise--evidence", "Modelled a lesson")
+    wait_saved(page)
+    nav_to(page, "Coaching")
+    expect(page.locator("#hb-reflections--reflect-need-coaching--note")).to_have_value("Feedback on questioning")
+    assert page.evaluate("window.__sameDocument") is True, "instant navigation did not keep the document"
+    nav_to(page, "Mentoring")
+    expect(page.locator("#hb-mentor-self-assessment--model-expertise--evidence")).to_have_value("Modelled a lesson")
+    assert page.js_errors == []
+
+
+def test_answers_survive_closing_the_browser(site, browser, tmp_path):
+    """A persistent profile closed and reopened, as a practitioner closes and reopens the browser."""
+    from conftest import CHROMIUM, CHROMIUM_ARGS
+
+    profile = tmp_path / "profile"
+    chromium = browser.browser_type
+    for attempt in ("write", "read"):
+        ctx = chromium.launch_persistent_context(str(profile), executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        pg = ctx.new_page()
+        pg.goto(site.as_uri() + "/principles.html")
+        field = pg.locator("#hb-principles-review--learning-conversation--note")
+        if attempt == "write":
+            field.fill("Dialogue is structured and evidence-based")
+            pg.locator('form[data-hb-form="principles-review"] [data-hb-status]').filter(has_text="Saved").wait_for()
+        else:
+            expect(field).to_have_value("Dialogue is structured and evidence-based")
+        ctx.close()
+
+
+def test_rows_add_remove_and_keep(base, page):
+    page.goto(base + "getting-involved.html")
+    rows = page.locator('[data-hb-rows="targets"] li[data-hb-row]')
+    expect(rows).to_have_count(1)
+    rows.nth(0).locator("textarea").first.fill("Use GROW in two conversations")
+    page.click("[data-hb-add-row]")
+    expect(rows).to_have_count(2)
+    assert page.evaluate("document.activeElement.tagName") == "TEXTAREA"
+    page.keyboard.type("Observe a colleague's questioning")
+    rows.nth(1).locator('input[type="date"]').fill("2027-03-31")
+    page.click("[data-hb-add-row]")
+    page.keyboard.type("A third target")
+    wait_saved(page, page.locator('form[data-hb-form="targets"]'))
+    page.reload()
+    expect(rows).to_have_count(3)
+    rows.nth(1).locator("[data-hb-remove-row]").click()
+    expect(rows).to_have_count(2)
+    wait_saved(page, page.locator('form[data-hb-form="targets"]'))
+    page.reload()
+    texts = [rows.nth(i).locator("textarea").first.input_value() for i in range(2)]
+    assert texts == ["Use GROW in two conversations", "A third target"]
+    assert [r.get("aim") for r in stored(page)["targets"]] == texts
+
+
+def test_ranks_must_be_unique_among_required(site, page):
+    page.goto(site.as_uri() + "/getting-involved.html")
+    form = page.locator('form[data-hb-form="prioritising"]')
+    error = form.locator(".hb-field__error")
+    page.check("#hb-prioritising--receive-coaching--required-yes")
+    page.fill("#hb-prioritising--receive-coaching--rank", "1")
+    page.check("#hb-prioritising--become-coach--required-yes")
+    page.fill("#hb-prioritising--become-coach--rank", "1")
+    expect(error).to_be_visible()
+    expect(error).to_contain_text("more than one has rank 1")
+    assert page.get_attribute("#hb-prioritising--become-coach--rank", "aria-invalid") == "true"
+    # an activity not needed does not count
+    page.check("#hb-prioritising--become-coach--required-no")
+    expect(error).to_be_hidden()
+    page.check("#hb-prioritising--become-coach--required-yes")
+    expect(error).to_be_visible()
+    page.fill("#hb-prioritising--become-coach--rank", "2")
+    expect(error).to_be_hidden()
+    assert page.get_attribute("#hb-prioritising--become-coach--rank", "aria-invalid") is None
+
+
+def test_a_form_completed_by_keyboard_alone(site, page):
+    page.goto(site.as_uri() + "/principles.html")
+    target = "hb-principles-review--learning-conversation--rating-not-in-place"
+    for _ in range(400):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == target:
+            break
+    else:
+        pytest.fail("Tab never reached the principles review form")
+    page.keyboard.press("ArrowRight")  # radio group: the arrow keys choose the next level
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Mentors and coaches keep learning logs")
+    page.keyboard.press("Tab")  # the next principle's rating
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Not yet: to discuss with the SMT")
+    focus = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert focus != "none", "the focused field shows a visible focus"
+    wait_saved(page, page.locator('form[data-hb-form="principles-review"]'))
+    a = stored(page)
+    assert a == {
+        "principles-review.learning-conversation.rating": "established",
+        "principles-review.learning-conversation.note": "Mentors and coaches keep learning logs",
+        "principles-review.challenging-personal-goals.rating": "emerging",
+        "principles-review.challenging-personal-goals.note": "Not yet: to discuss with the SMT",
+    }
+
+
+def test_html_in_an_answer_stays_text(site, page):
+    page.goto(site.as_uri() + "/coaching.html")
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    evil = '<img src=x onerror="window.__pwned=1;alert(1)"><script>window.__pwned=2</script>'
+    page.fill("#hb-reflections--reflect-need-coaching--note", evil)
+    wait_saved(page)
+    page.reload()
+    expect(page.locator("#hb-reflections--reflect-need-coaching--note")).to_have_value(evil)
+    page.goto(site.as_uri() + "/record.html")
+    dd = page.locator('[data-hb-answer="reflections.reflect-need-coaching.note"]')
+    expect(dd).to_have_text(evil)
+    assert dd.locator("img, script").count() == 0
+    assert page.evaluate("window.__pwned") is None
+    assert dialogs == []
