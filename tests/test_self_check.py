@@ -320,3 +320,17 @@ def test_html_in_an_answer_stays_text(site, page):
     assert dd.locator("img, script").count() == 0
     assert page.evaluate("window.__pwned") is None
     assert dialogs == []
+
+
+def test_without_javascript_forms_read_and_print_as_worksheets(site, browser):
+    ctx = browser.new_context(java_script_enabled=False)
+    pg = ctx.new_page()
+    pg.goto(site.as_uri() + "/getting-involved.html")
+    expect(pg.locator(".hb-self-check__nojs").first).to_be_visible()
+    expect(pg.locator("#hb-prioritising--receive-coaching--required-yes")).to_be_visible()
+    expect(pg.locator('[data-hb-rows="targets"] textarea').first).to_be_visible()
+    expect(pg.locator("[data-hb-add-row]")).to_be_hidden()  # adding rows needs JavaScript: not offered
+    pg.emulate_media(media="print")
+    expect(pg.locator('[data-hb-rows="targets"] textarea').first).to_be_visible()
+    assert pg.pdf()[:4] == b"%PDF"
+    ctx.close()

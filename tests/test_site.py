@@ -68,6 +68,27 @@ def _items(hb):
         yield "references:", r["note"]
     for d in hb.documents.values():
         yield "references:", d["title"]
+    for f in hb.forms.values():
+        if f.get("prompt_groups"):
+            for p in hb.prompts.values():
+                if p["group"] in f["prompt_groups"]:
+                    yield "learning_record:", p["text"]
+            continue
+        key = f"self_check:{f['id']}"
+        yield key, f["title"]
+        if f.get("intro"):
+            yield key, f["intro"]
+        fields = (f.get("fields") or []) + (f.get("item_fields") or []) + ((f.get("rows") or {}).get("columns") or [])
+        for fd in fields:
+            yield key, fd["label"]
+            if fd["type"] == "scale":
+                for lv in hb.scales[fd["scale"]]["levels"]:
+                    yield key, lv["label"]
+                    yield key, lv["description"]
+            if fd["type"] == "choice":
+                for o in hb.choices[fd["choices"]]["options"]:
+                    yield key, o["label"]
+        yield "learning_record:", f["title"]
 
 
 def test_every_data_item_is_on_its_page_and_in_search(site, hb, search_index):
