@@ -57,7 +57,7 @@ def check(config: Path) -> int:
     settings = (cfg.get("extra") or {}).get("handbook") or {}
     hb = load((root / settings.get("data_dir", "data")).resolve(), [(root / d).resolve() for d in settings.get("local_data", [])])
     check_pages((root / cfg.get("docs_dir", "docs")).resolve(), hb)
-    return sum(len(c) for c in (hb.lists, hb.definitions, hb.prompts, hb.case_studies, hb.principles, hb.glossary, hb.references))
+    return sum(len(c) for c in (hb.lists, hb.definitions, hb.prompts, hb.case_studies, hb.principles, hb.glossary, hb.references, hb.forms))
 
 
 def build(config: Path, site: Path, quiet: bool = False) -> None:
