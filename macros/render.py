@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from . import self_check
+from . import learning_record, self_check
 from .data import Handbook
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -188,10 +188,10 @@ class Renderer:
         return self._render("self-check.html", m=self_check.form_model(self.hb, form_id))
 
     def learning_record(self) -> str:
-        m = self_check.manifest(self.hb, self.pages.order, self.page_titles, self.link, self.namespace)
+        m = learning_record.manifest(self.hb, self.pages.order, self.page_titles, self.link, self.namespace)
         data = json.dumps(m, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
         return self._render("learning-record.html", m=m, manifest_json=Markup(data),
-                            total=len(self_check.all_keys(m)))
+                            total=len(learning_record.all_keys(m)))
 
     def _row_field(self, column: dict, row: str) -> dict:
         key = column["key"].replace("{row}", row)

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import copy_project, handbook, serve_dir
-from macros import self_check
+from macros import learning_record, self_check
 from macros.pages import check as check_pages
 from conftest import ROOT
 
@@ -58,7 +58,7 @@ def test_every_issue_form_is_declared(hb):
 
 
 def test_storage_keys_are_stable_and_unique(hb, manifest):
-    keys = self_check.all_keys(manifest)
+    keys = learning_record.all_keys(manifest)
     assert len(keys) == len(set(keys))
     for k in keys:
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*(\.[a-z0-9]+(-[a-z0-9]+)*)*", k), k
