@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .data import HandbookError, load
 from .pages import MACROS, check
-from .render import Renderer, UnknownId
+from .render import Renderer, UnknownId, check_contacts
 
 
 def _settings(env) -> dict:
@@ -41,6 +41,10 @@ def define_env(env):
 
     renderer = Renderer(hb, link=link, pages=pages, page_titles=_page_titles(env.conf["nav"]),
                         namespace=settings.get("namespace", "handbook"))
+    try:
+        renderer.school_contacts = check_contacts(settings.get("contacts"))
+    except ValueError as exc:
+        raise PluginError(f"{Path(env.conf['config_file_path']).name}: {exc}") from None
     for name in MACROS:
         env.macro(_reporting(getattr(renderer, name), env), name)
     env.variables["_handbook_abbr"] = renderer.abbreviations_markdown()
@@ -93,8 +97,18 @@ def on_post_page_macros(env):
 
 
 def on_post_build(env):
-    """Copy the iframe-worker shim (npm) so offline search needs no other host."""
+    """Copy the iframe-worker shim (npm) so offline search needs no other host, and an edition's
+    own files (extra.handbook.files: a folder, e.g. a school's logo) into the site as they are."""
     import shutil
+
+    files = _settings(env).get("files")
+    if files:
+        src_dir = (Path(env.project_dir) / files).resolve()
+        if not src_dir.is_dir():
+            from mkdocs.exceptions import PluginError
+
+            raise PluginError(f"extra.handbook.files: '{files}' is not a folder next to {Path(env.conf['config_file_path']).name}")
+        shutil.copytree(src_dir, env.conf["site_dir"], dirs_exist_ok=True)
 
     src = Path(env.project_dir) / "node_modules" / "iframe-worker" / "shim" / "index.js"
     if not src.exists():

@@ -193,6 +193,13 @@ def load_schemas(data_dir: Path) -> tuple[dict[str, dict], Registry]:
     return schemas, Registry().with_resources(resources)
 
 
+def local_schema(schema: dict) -> dict:
+    """The schema for a local data folder's file: it adds to the core, so it may leave out any of
+    the file's top-level parts (a school's case-studies.yml needs no facets of its own, its
+    sources.yml no references); whatever it does have is checked as in the core."""
+    return {k: v for k, v in schema.items() if k != "required"}
+
+
 _TYPE_NAMES = {"string": "text", "integer": "a whole number", "number": "a number", "array": "a list", "object": "a mapping (field: value)", "boolean": "true or false", "null": "nothing"}
 
 
@@ -386,6 +393,8 @@ def load(data_dir: str | Path, extra_dirs: Iterable[str | Path] = ()) -> Handboo
             if schema is None:
                 problems.append(Problem(f.rel, 1, f"has no schema; expected data/schema/{name}.schema.json"))
                 continue
+            if d != data_dir:
+                schema = local_schema(schema)
             errs = validate_schema(f, schema, registry)
             problems.extend(errs)
             parsed.append(f)

@@ -31,6 +31,7 @@ MACROS = (
     "principles",
     "glossary",
     "references",
+    "contacts",
     "schema_reference",
     "self_check",
     "learning_record",

@@ -45,6 +45,10 @@ class Renderer:
         "self_check": ("forms", "form"),
     }
 
+    # The school's own people to approach ({role, name, how}), from the front end's configuration
+    # (mkdocs.yml extra.handbook.contacts, checked by check_contacts); empty: a neutral sentence.
+    school_contacts: tuple[dict, ...] = ()
+
     def __init__(self, hb: Handbook, link: Callable[[str, str], str] = _default_link, pages: "PageIndex | None" = None,
                  page_titles: dict[str, str] | None = None, namespace: str = "handbook"):
         self.hb = hb
@@ -197,10 +201,40 @@ class Renderer:
         key = column["key"].replace("{row}", row)
         return {**column, "key": key, "html_id": self_check.html_id(key)}
 
+    def contacts(self) -> str:
+        """Who to approach about coaching and mentoring in this school."""
+        return self._render("contacts.html", contacts=self.school_contacts)
+
     def abbreviations_markdown(self) -> str:
         """Markdown `abbr` definitions so page prose gets the same expansions as data."""
         return "\n".join(f"*[{t}]: {e}" for t, e in self._abbr.items())
 
+
+
+def check_contacts(value, where: str = "extra.handbook.contacts") -> tuple[dict, ...]:
+    """A school's contacts from its configuration: a list of {role, name, how (optional)}.
+
+    Raises ValueError naming the entry and field that is wrong.
+    """
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise ValueError(f"{where}: expected a list of contacts, each with role, name and (optionally) how")
+    out = []
+    for i, c in enumerate(value, 1):
+        if not isinstance(c, dict):
+            raise ValueError(f"{where}: entry {i}: expected role, name and (optionally) how")
+        unknown = sorted(set(c) - {"role", "name", "how"})
+        if unknown:
+            raise ValueError(f"{where}: entry {i}: '{unknown[0]}' is not a known field; allowed fields: how, name, role")
+        for key in ("role", "name", "how"):
+            if key in c and not (isinstance(c[key], str) and c[key].strip()):
+                raise ValueError(f"{where}: entry {i}: '{key}' must be some text")
+        for key in ("role", "name"):
+            if key not in c:
+                raise ValueError(f"{where}: entry {i}: '{key}' is required, e.g. role: Coaching coordinator, name: Ms A. Jones")
+        out.append({k: " ".join(c[k].split()) for k in ("role", "name", "how") if k in c})
+    return tuple(out)
 
 
 # ---------------------------------------------------------------------- layout helpers

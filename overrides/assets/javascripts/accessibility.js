@@ -1,0 +1,51 @@
+/* Keyboard and print help the theme does not give by itself.
+ *
+ * Skip link: Material's "Skip to content" link scrolls to the page's first heading, but focus stays
+ * where it was, so a screen reader or the next Tab starts from the top again. Move focus to the
+ * heading itself. The link is handled here rather than followed: Material's instant loading would
+ * otherwise reload the page for it (replacing the heading just focused), and on the 404 page the
+ * document has a <base>, so the link's own "#id" would point at the handbook's home page.
+ *
+ * Links within the page: print.css prints where each link goes, but not for links to another part
+ * of the same page. Over HTTP Material's instant loading rewrites every link to a full address, so
+ * CSS alone cannot tell those apart: mark them (class hb-link--in-page) on every page load.
+ */
+(function () {
+  "use strict";
+
+  document.addEventListener("click", function (ev) {
+    var link = ev.target && ev.target.closest ? ev.target.closest("a.md-skip") : null;
+    if (!link) return;
+    var href = link.getAttribute("href") || "";
+    var id = decodeURIComponent(href.slice(href.indexOf("#") + 1));
+    var target = id ? document.getElementById(id) : null;
+    if (!target) return;
+    ev.preventDefault();
+    ev.stopPropagation();
+    if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
+    target.focus();
+    target.scrollIntoView();
+  }, true);
+
+  function markInPageLinks() {
+    var here = location.href.split("#")[0];
+    document.querySelectorAll(".md-content a[href*='#']").forEach(function (a) {
+      if (a.href.split("#")[0] === here) a.classList.add("hb-link--in-page");
+    });
+  }
+
+  /* As handbook.js: Material's document$ emits each page; from files it completes without emitting. */
+  var emitted = false;
+  function onReady(fn) {
+    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", fn, { once: true });
+    else fn();
+  }
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe({
+      next: function () { emitted = true; markInPageLinks(); },
+      complete: function () { if (!emitted) onReady(markInPageLinks); }
+    });
+  } else {
+    onReady(markInPageLinks);
+  }
+})();

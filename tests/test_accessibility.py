@@ -1,0 +1,86 @@
+"""WCAG 2.2 AA: axe-core in Debian's chromium on every built page, light and dark, forms empty and filled.
+
+Run with `-rP` (or `-s`) to see the violation count per page, e.g.
+`.venv/bin/python -m pytest tests/test_accessibility.py -rP`.
+"""
+from __future__ import annotations
+
+import pytest
+
+from webcheck import (AXE_TAGS, PALETTES, axe_version, describe, fill_controls, pages_of, ready, run_axe, scheme,
+                      set_palette, static_server)
+
+
+@pytest.fixture(scope="module")
+def served(site):
+    with static_server(site) as base:
+        yield base
+
+
+def _report(title: str, counts: dict[str, list[dict]]) -> str:
+    lines = [f"axe-core {axe_version()} ({', '.join(AXE_TAGS)}): {title}"]
+    for name, violations in counts.items():
+        lines.append(f"  {sum(v['nodes'] for v in violations):4d}  {name}")
+    return "\n".join(lines)
+
+
+def _scan(page, base: str, names: list[str], palette: str, fill: bool = False) -> dict[str, list[dict]]:
+    counts: dict[str, list[dict]] = {}
+    for name in names:
+        page.goto(base + name)
+        ready(page)
+        assert scheme(page) == palette, f"{name} did not open in the {palette} palette"
+        if fill and fill_controls(page) == 0:
+            continue
+        counts[name] = run_axe(page)
+    return counts
+
+
+def _assert_none(counts: dict[str, list[dict]]) -> None:
+    bad = {n: v for n, v in counts.items() if v}
+    assert not bad, "axe-core found WCAG 2.2 AA violations:\n" + "\n".join(f"{n}:\n{describe(v)}" for n, v in bad.items())
+
+
+@pytest.mark.parametrize("palette", PALETTES)
+def test_no_axe_violations_on_any_page(palette, site, served, page):
+    """Every page (404 included), as the reader first sees it, in the light and the dark palette."""
+    names = pages_of(site)
+    assert "index.html" in names and "404.html" in names
+    page.goto(served + "index.html")
+    ready(page)
+    set_palette(page, palette)
+    counts = _scan(page, served, names, palette)
+    print("\n" + _report(f"{palette} palette, as loaded", counts))
+    assert len(counts) == len(names)
+    _assert_none(counts)
+    assert page.js_errors == []
+
+
+@pytest.mark.parametrize("palette", PALETTES)
+def test_no_axe_violations_with_every_control_filled(palette, site, served, page):
+    """Every page with form controls, after typing, ticking and choosing in all of them; then the
+    learning record (if the handbook has one) with those answers in it."""
+    names = pages_of(site)
+    page.goto(served + "index.html")
+    ready(page)
+    set_palette(page, palette)
+    counts = _scan(page, served, names, palette, fill=True)
+    assert counts, "no page has a form control to fill (the case-study filter at least should be found)"
+    if "record.html" in names:
+        counts["record.html (with the answers above)"] = _scan(page, served, ["record.html"], palette)["record.html"]
+    print("\n" + _report(f"{palette} palette, every control filled", counts))
+    _assert_none(counts)
+    assert page.js_errors == []
+
+
+def test_accessibility_statement_says_what_was_tested(site):
+    from conftest import page_text
+
+    text = page_text(site / "accessibility.html")
+    assert f"axe-core {axe_version()}" in text, "the statement should name the axe-core version the tests use"
+    for tag in AXE_TAGS:
+        assert tag in text
+    for words in ("Known limitations", "Chromium", "keyboard", "Print", "not yet been tested by disabled people"):
+        assert words in text
+    nav = (site / "index.html").read_text(encoding="utf-8")
+    assert 'href="accessibility.html"' in nav  # in the navigation of every page

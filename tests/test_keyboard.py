@@ -1,0 +1,156 @@
+"""Keyboard use (WCAG 2.1.1, 2.4.1, 2.4.3, 2.4.7): a walk through every page with the Tab key only."""
+from __future__ import annotations
+
+import pytest
+
+from webcheck import pages_of, ready, scheme, static_server
+
+FOCUSABLE = ("a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]:not([tabindex='-1'])")
+
+
+@pytest.fixture(scope="module")
+def served(site):
+    with static_server(site) as base:
+        yield base
+
+
+def _active(page) -> dict:
+    return page.evaluate("""() => {
+        const a = document.activeElement;
+        return {tag: a.tagName.toLowerCase(), cls: a.className || "", id: a.id || "",
+                inContent: !!a.closest(".md-content"), text: (a.textContent || "").trim().slice(0, 40)};
+    }""")
+
+
+def test_skip_link_is_the_first_tab_stop_and_moves_focus_to_the_content(site, served, page):
+    for name in pages_of(site):
+        page.goto(served + name)
+        ready(page)
+        page.keyboard.press("Tab")
+        first = _active(page)
+        assert first["tag"] == "a" and "md-skip" in first["cls"], f"{name}: first Tab stop is {first}, not the skip link"
+        skip = page.locator("a.md-skip")
+        assert skip.is_visible(), f"{name}: the skip link is not shown when focused"
+        page.wait_for_function("getComputedStyle(document.querySelector('a.md-skip')).opacity === '1'")
+        page.keyboard.press("Enter")
+        landed = _active(page)
+        assert landed["inContent"] and landed["tag"] == "h1", f"{name}: after the skip link focus is on {landed}"
+        page.keyboard.press("Tab")
+        assert _active(page)["inContent"], f"{name}: the Tab after skipping left the content"
+    assert page.js_errors == []
+
+
+def test_every_control_in_the_content_is_reachable_by_tab_and_shows_focus(site, served, page):
+    """Mark every focusable, visible control in the page's content; Tab from the skip link's target
+    through the page; every control (one per radio group) is reached, and when focused it has an
+    outline, or a different shadow or background (a change of text colour alone does not count)."""
+    report = []
+    for name in pages_of(site):
+        page.goto(served + name)
+        ready(page)
+        want = page.evaluate("""(sel) => {
+            const style = e => { const s = getComputedStyle(e);
+                return [s.outlineStyle, s.outlineWidth, s.boxShadow, s.backgroundColor].join("|"); };
+            let n = 0; const groups = new Set(); window.__kb = {unfocused: {}, seen: [], focused: {}};
+            for (const e of document.querySelectorAll(".md-content :is(" + sel + ")")) {
+                if (!e.checkVisibility({visibilityProperty: true}) || e.disabled) continue;
+                let key = "kb" + n++;
+                if (e.type === "radio" && e.name) { key = "radio:" + e.name; if (groups.has(key)) { e.dataset.kb = key; continue; } groups.add(key); }
+                e.dataset.kb = key;
+                __kb.unfocused[key] = style(e);
+            }
+            document.addEventListener("focusin", ev => {
+                const k = ev.target.dataset ? ev.target.dataset.kb : undefined;
+                __kb.seen.push(k || (ev.target.closest(".md-content") ? "?" : "outside"));
+                if (k) __kb.focused[k] = {style: style(ev.target), outline: getComputedStyle(ev.target).outlineStyle !== "none"
+                    && parseFloat(getComputedStyle(ev.target).outlineWidth) >= 1};
+            });
+            return Object.keys(__kb.unfocused);
+        }""", FOCUSABLE)
+        if not want:
+            report.append(f"{name}: no controls in the content")
+            continue
+        page.keyboard.press("Tab")
+        page.keyboard.press("Enter")  # the skip link: focus moves to the page's heading
+        for _ in range(len(want) + 20):
+            page.keyboard.press("Tab")
+        kb = page.evaluate("window.__kb")
+        missed = [k for k in want if k not in kb["focused"]]
+        assert not missed, f"{name}: {len(missed)} of {len(want)} controls never reached by Tab; seen {kb['seen']}, e.g. " + \
+            str(page.evaluate("ks => ks.slice(0, 5).map(k => document.querySelector(`[data-kb='${k}']`).outerHTML.slice(0, 160))", missed))
+        invisible = [k for k in want if not (kb["focused"][k]["outline"] or kb["focused"][k]["style"] != kb["unfocused"][k])]
+        assert not invisible, f"{name}: no visible focus indicator on " + \
+            str(page.evaluate("ks => ks.slice(0, 5).map(k => document.querySelector(`[data-kb='${k}']`).outerHTML.slice(0, 160))", invisible))
+        report.append(f"{name}: {len(want)} controls, all reached by Tab, all with a visible focus indicator")
+    print("\n" + "\n".join(report))
+    assert page.js_errors == []
+
+
+def test_case_study_filter_works_from_the_keyboard(site, served, page):
+    page.goto(served + "case-studies.html")
+    ready(page)
+    studies = page.locator("article.hb-case-study")
+    total = studies.count()
+    for _ in range(200):  # Tab to the first filter, as a keyboard user would
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.matches('[data-module=hb-case-filter] select')"):
+            break
+    else:
+        pytest.fail("the case-study filter's first select is never reached by Tab")
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.value") != ""
+    shown = sum(studies.nth(i).is_visible() for i in range(total))
+    assert 0 < shown < total
+    status = page.locator("[data-module=hb-case-filter] [role=status]")
+    assert f"Showing {shown} of {total}" in status.inner_text()
+    page.keyboard.press("ArrowUp")  # back to "Any"
+    assert sum(studies.nth(i).is_visible() for i in range(total)) == total
+
+
+def test_palette_and_search_work_from_the_keyboard(served, page):
+    page.goto(served + "index.html")
+    ready(page)
+    before = scheme(page)
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.name === '__palette'"):
+            break
+    else:
+        pytest.fail("the palette switch is never reached by Tab")
+    label = page.evaluate("document.activeElement.getAttribute('aria-label')")
+    assert label and "mode" in label
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(f"document.body.getAttribute('data-md-color-scheme') !== '{before}'")
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.matches('input.md-search__input')"):
+            break
+    else:
+        pytest.fail("the search box is never reached by Tab")
+    page.keyboard.type("triplet", delay=50)
+    page.locator(".md-search-result__item a").first.wait_for(timeout=15000)
+
+
+def test_diagrams_have_text_alternatives(site, served, page):
+    """Every drawing in the content is either hidden from assistive technology with the same
+    content beside it as a list or table, or is an image with a text alternative."""
+    checked = 0
+    for name in pages_of(site):
+        page.goto(served + name)
+        problems = page.evaluate("""() => {
+            const out = [];
+            for (const svg of document.querySelectorAll(".md-content svg")) {
+                if (svg.closest("a, button, label, .md-icon, .twemoji")) continue;  // icons inside a named control
+                const hidden = svg.getAttribute("aria-hidden") === "true";
+                const named = svg.getAttribute("role") === "img" && (svg.getAttribute("aria-label") || svg.querySelector("title") || svg.getAttribute("aria-labelledby"));
+                const box = svg.closest("figure, [data-hb-chart], .hb-figure") || svg.parentElement;
+                const alt = box && box.querySelector("ol, ul, table, dl");
+                if (named) continue;
+                if (hidden && alt && alt.textContent.trim().length > 20) continue;
+                out.push(svg.outerHTML.slice(0, 120));
+            }
+            return [document.querySelectorAll(".md-content svg").length, out];
+        }""")
+        checked += problems[0]
+        assert not problems[1], f"{name}: drawings without a text alternative: {problems[1]}"
+    assert checked >= 2  # the cycle and the Venn diagram at least

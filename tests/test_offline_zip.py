@@ -1,0 +1,86 @@
+"""The offline package: one command makes a zip; unzipped on a shared drive, USB stick or VLE, the
+handbook works from file:// in chromium: browsing by links, search, and saving an answer."""
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import handbook
+from webcheck import first_answer_box, ready, search
+
+
+@pytest.fixture(scope="module")
+def unzipped(tmp_path_factory) -> Path:
+    tmp = tmp_path_factory.mktemp("zip")
+    archive = tmp / "dist" / "handbook-offline.zip"
+    r = handbook("zip", "-o", str(archive))
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert archive.exists()
+    with zipfile.ZipFile(archive) as z:
+        names = z.namelist()
+        assert all(n.startswith("handbook/") for n in names), "everything sits in one handbook/ folder"
+        z.extractall(tmp / "drive")
+    root = tmp / "drive" / "handbook"
+    assert (root / "index.html").exists() and (root / "search" / "search_index.js").exists()
+    return root
+
+
+def _foreign(requests: list[str]) -> list[str]:
+    return [u for u in requests if not u.startswith(("file://", "data:", "blob:", "about:"))]
+
+
+def test_browse_by_links_from_files(unzipped, page):
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto((unzipped / "index.html").as_uri())
+    ready(page)
+    assert page.title().endswith("Coaching and Mentoring Handbook")
+    # the navigation, then a link in the page, then a citation to the references
+    nav = page.locator(".md-sidebar--primary")
+    nav.get_by_role("link", name="Case studies", exact=True).click()
+    page.wait_for_url("**/case-studies.html")
+    ready(page)
+    assert page.locator("article.hb-case-study").count() >= 7
+    page.locator(".md-content .hb-cite a").first.click()
+    page.wait_for_url("**/references.html#source-*")
+    ready(page)
+    assert page.locator(".md-content h1").first.inner_text().startswith("References")
+    nav.get_by_role("link", name="Coaching", exact=True).click()
+    page.wait_for_url("**/coaching.html")
+    assert _foreign(requests) == [], "the offline package asked another host for something"
+    assert page.js_errors == []
+
+
+def test_search_from_files(unzipped, page):
+    page.goto((unzipped / "index.html").as_uri())
+    ready(page)
+    hrefs = search(page, "triplet")
+    assert any("case-studies.html" in (h or "") for h in hrefs), hrefs
+    page.locator(".md-search-result__item a").first.click()
+    page.wait_for_url("**/case-studies.html*")
+    assert page.js_errors == []
+
+
+def test_an_answer_is_saved_from_files(unzipped, page):
+    box = first_answer_box(unzipped)
+    if box is None:
+        pytest.skip("no self-check forms in the handbook yet (data-module=\"hb-self-check\", issue #3)")
+    name, key = box
+    page.goto((unzipped / name).as_uri())
+    ready(page)
+    field = page.locator(f'textarea[data-hb-key="{key}"]')
+    field.scroll_into_view_if_needed()
+    field.press_sequentially("Saved from the USB stick", delay=10)
+    field.blur()
+    page.wait_for_function("() => Object.keys(localStorage).some(k => k.endsWith(':answers') && localStorage.getItem(k).includes('Saved from the USB stick'))",
+                           timeout=10000)
+    page.reload()
+    ready(page)
+    page.wait_for_function("k => document.querySelector(`textarea[data-hb-key='${k}']`).value === 'Saved from the USB stick'", arg=key, timeout=10000)
+    if (unzipped / "record.html").exists():  # and it is in the learning record
+        page.goto((unzipped / "record.html").as_uri())
+        ready(page)
+        page.wait_for_function("() => document.querySelector('.md-content').innerText.includes('Saved from the USB stick')", timeout=10000)
+    assert page.js_errors == []

@@ -1,0 +1,175 @@
+"""A school's own edition without forking (examples/school/): MkDocs INHERIT, the school's name,
+logo, colours and contacts, and its own case studies from a local data folder merged over the core."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, copy_project, handbook, page_text, run
+from webcheck import ready, run_axe, describe, set_palette, static_server, search
+
+EXAMPLE = ROOT / "examples" / "school"
+SCHOOL = "Llanfair Valley High School"
+NEUTRAL = "Ask your line manager or the school's coaching coordinator."
+LOCAL_IDS = ["llanfair-valley-lesson-study-triplets", "llanfair-valley-new-teacher-mentoring"]
+
+
+@pytest.fixture(scope="module")
+def school_site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("school") / "site"
+    r = handbook("-f", "examples/school/mkdocs.yml", "build", "-d", str(out))
+    assert r.returncode == 0, r.stdout + r.stderr
+    return out
+
+
+def _section(path: Path, heading_id: str) -> str:
+    """The text of a page from the heading with this id to the next heading of its level."""
+    raw = path.read_text(encoding="utf-8")
+    m = re.search(rf'<h2 id="{heading_id}">(.*?)(?=<h2 |</article>)', raw, re.S)
+    assert m, f"{path.name} has no section #{heading_id}"
+    return " ".join(re.sub(r"<[^>]+>", " ", m.group(1)).split())
+
+
+def test_local_data_merges_over_the_core():
+    from macros.data import load
+
+    core = load(ROOT / "data")
+    school = load(ROOT / "data", [EXAMPLE / "data"])
+    assert set(school.case_studies) - set(core.case_studies) == set(LOCAL_IDS)
+    assert "llanfair-valley-programme-review" in school.documents
+    # the local files leave out what they do not add to (facets, references): allowed in a local folder only
+    assert school.facets == core.facets and school.references == core.references
+
+
+def test_branding_name_logo_and_colours(school_site):
+    index = (school_site / "index.html").read_text(encoding="utf-8")
+    assert f"<title>Home - Coaching and Mentoring Handbook, {SCHOOL}</title>" in index
+    assert re.search(r'<img src="assets/school/logo.svg" alt="[^"]*"', index)
+    assert '<link rel="icon" href="assets/school/logo.svg">' in index
+    logo = (school_site / "assets" / "school" / "logo.svg").read_text(encoding="utf-8")
+    assert logo.lstrip().startswith("<svg") and "http://" not in logo.replace("http://www.w3.org/2000/svg", "")
+    assert 'data-md-color-primary="deep-purple"' in index and 'data-md-color-accent="amber"' in index
+    assert 'data-md-color-primary="indigo"' not in index
+
+
+def test_branding_in_the_browser(school_site, page):
+    with static_server(school_site) as base:
+        page.set_viewport_size({"width": 1400, "height": 900})  # wide enough for the header's logo
+        page.goto(base + "index.html")
+        ready(page)
+        header = page.evaluate("getComputedStyle(document.querySelector('.md-header')).backgroundColor")
+        assert header == "rgb(126, 86, 194)", header  # Material's deep purple, not the core's indigo
+        logo = page.locator(".md-header .md-logo img")
+        assert logo.is_visible() and page.evaluate("document.querySelector('.md-header .md-logo img').naturalWidth") > 0
+        assert SCHOOL in page.locator(".md-header__title").inner_text()
+        hrefs = search(page, "lesson study")
+        assert any((h or "").endswith("#llanfair-valley-lesson-study-triplets") for h in hrefs), hrefs
+    assert page.js_errors == []
+
+
+def test_contacts_where_the_handbook_says_whom_to_ask(school_site, site):
+    asking = _section(school_site / "embedding.html", "asking-for-coaching-or-mentoring")
+    assert "Who to approach in this school" in asking
+    assert "Coaching and mentoring coordinator : Mrs Carys Howells, Assistant Headteacher (Room B12" in asking
+    next_steps = _section(school_site / "getting-involved.html", "next-steps")
+    assert "Mrs Carys Howells" in next_steps and "Your line manager" in next_steps
+    # the core edition, with no contacts configured, says whom to ask in general terms
+    for page_name, heading in (("embedding.html", "asking-for-coaching-or-mentoring"), ("getting-involved.html", "next-steps")):
+        core = _section(site / page_name, heading)
+        assert NEUTRAL in core and "Carys" not in core
+
+
+def test_local_case_studies_on_the_page_and_in_search(school_site):
+    html = (school_site / "case-studies.html").read_text(encoding="utf-8")
+    assert html.count('class="hb-case-study"') == 9
+    for ident in LOCAL_IDS:
+        assert f'data-hb-case-row="{ident}"' in html  # in the filterable index
+        assert f'data-hb-case-study="{ident}"' in html
+    text = page_text(school_site / "case-studies.html")
+    assert "Case study 8: Our own school: lesson study triplets" in text
+    assert "This is Llanfair Valley High School's own case study" in text
+    assert "Source: Coaching and mentoring at Llanfair Valley, 2024-25" in text
+    refs = page_text(school_site / "references.html")
+    assert "Coaching and mentoring at Llanfair Valley, 2024-25" in refs
+    docs = json.loads((school_site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    for ident in LOCAL_IDS:
+        assert any(d["location"] == f"case-studies.html#{ident}" for d in docs), ident
+    assert any("twenty-minute follow-up" in d["text"] for d in docs)
+
+
+def test_own_namespace(school_site, site):
+    meta = re.compile(r'<meta name="hb-namespace" content="([^"]+)">')
+    school_ns = meta.search((school_site / "index.html").read_text(encoding="utf-8")).group(1)
+    core_ns = meta.search((site / "index.html").read_text(encoding="utf-8")).group(1)
+    assert school_ns == "llanfair-valley-coaching-handbook" and school_ns != core_ns
+
+
+@pytest.mark.parametrize("palette", ["default", "slate"])
+def test_school_colours_keep_wcag_aa(palette, school_site, page):
+    with static_server(school_site) as base:
+        page.goto(base + "index.html")
+        ready(page)
+        set_palette(page, palette)
+        bad = {}
+        for name in ("index.html", "case-studies.html", "embedding.html", "getting-involved.html", "404.html"):
+            page.goto(base + name)
+            ready(page)
+            found = run_axe(page)
+            print(f"{palette} {name}: {sum(v['nodes'] for v in found)} axe violations")
+            if found:
+                bad[name] = describe(found)
+        assert not bad, bad
+
+
+def test_plain_mkdocs_build_from_any_folder(tmp_path):
+    """`mkdocs build -f examples/school/mkdocs.yml` works too, whatever the current folder."""
+    r = run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(EXAMPLE / "mkdocs.yml"), "-d", str(tmp_path / "site")],
+            cwd=tmp_path)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert (tmp_path / "site" / "assets" / "school" / "logo.svg").exists()
+    assert "Mrs Carys Howells" in (tmp_path / "site" / "embedding.html").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def school_copy(tmp_path) -> Path:
+    proj = copy_project(tmp_path / "proj")
+    shutil.copytree(EXAMPLE, proj / "examples" / "school", ignore=shutil.ignore_patterns("site"))
+    return proj
+
+
+def test_local_id_colliding_with_the_core_names_both_files_and_keeps_the_old_site(school_copy, tmp_path):
+    out = tmp_path / "out"
+    r = handbook("-f", "examples/school/mkdocs.yml", "build", "-d", str(out), cwd=school_copy)
+    assert r.returncode == 0, r.stdout + r.stderr
+    before = (out / "case-studies.html").read_bytes()
+    local = school_copy / "examples" / "school" / "data" / "case-studies.yml"
+    local.write_text(local.read_text(encoding="utf-8") + """
+  - id: case-study-herbert-thompson
+    number: 10
+    title: Coaching triplets, our way
+    summary: The same id as a core case study.
+    facets: {approach: [coaching]}
+    source: {doc: llanfair-valley-programme-review, at: Science department}
+""", encoding="utf-8")
+    r = handbook("-f", "examples/school/mkdocs.yml", "build", "-d", str(out), cwd=school_copy)
+    assert r.returncode == 1
+    msg = r.stdout + r.stderr
+    line = next(l for l in msg.splitlines() if "case-study-herbert-thompson" in l)
+    assert line.startswith("examples/school/data/case-studies.yml:"), line
+    assert "duplicate case study id" in line and "data/case-studies.yml:" in line.split("also used in", 1)[1], line
+    assert "Nothing was built" in msg
+    assert (out / "case-studies.html").read_bytes() == before  # the old site is intact
+
+
+def test_malformed_contacts_stop_the_build_with_a_clear_message(school_copy, tmp_path):
+    cfg = school_copy / "examples" / "school" / "mkdocs.yml"
+    text = cfg.read_text(encoding="utf-8")
+    cfg.write_text(text.replace("        name: Mr Dafydd Rees\n", "        nmae: Mr Dafydd Rees\n"), encoding="utf-8")
+    r = handbook("-f", "examples/school/mkdocs.yml", "build", "-d", str(tmp_path / "out"), cwd=school_copy)
+    assert r.returncode == 1
+    assert "extra.handbook.contacts: entry 3: 'nmae' is not a known field" in r.stdout + r.stderr

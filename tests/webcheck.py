@@ -1,0 +1,162 @@
+"""Helpers for the browser tests of issue #4 (accessibility, keyboard, print, web servers, zip).
+
+Plain functions over Playwright pages, so each test file stays about what it proves.
+"""
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import json
+import threading
+from pathlib import Path
+
+from playwright.sync_api import expect
+
+ROOT = Path(__file__).resolve().parent.parent
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+# WCAG 2.2 AA: every level A and AA rule of WCAG 2.0, 2.1 and 2.2 that axe-core has.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+PALETTES = ("default", "slate")  # Material's light and dark schemes
+
+# Sample answers the "filled" passes type into every control they find.
+SAMPLE_TEXT = "I will ask a colleague to observe my questioning and give feedback."
+
+
+@contextlib.contextmanager
+def static_server(directory: Path):
+    """A folder on a loopback HTTP server (Python's own), for tests that need http:// rather than file://."""
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    handler = functools.partial(Quiet, directory=str(directory))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    t = threading.Thread(target=httpd.serve_forever, daemon=True)
+    t.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def pages_of(site: Path) -> list[str]:
+    """Every page of a built site (globbed, so pages added later are covered too)."""
+    return sorted(str(p.relative_to(site)).replace("\\", "/") for p in site.rglob("*.html")
+                  if "assets" not in p.relative_to(site).parts)
+
+
+def ready(page) -> None:
+    """Wait until Material has set the page up (document$ emitted, or completed from files) and painted."""
+    page.wait_for_function("""() => new Promise(resolve => {
+        const done = () => requestAnimationFrame(() => requestAnimationFrame(() => resolve(true)));
+        if (window.document$ && document$.subscribe) {
+            document$.subscribe({next: done, complete: done});
+            setTimeout(done, 3000);
+        } else if (document.readyState === "loading") {
+            document.addEventListener("DOMContentLoaded", done);
+        } else done();
+    })""", timeout=15000)
+
+
+def scheme(page) -> str:
+    return page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+
+
+def set_palette(page, want: str) -> None:
+    """Switch Material's palette with its own toggle in the header, as a reader would.
+
+    Material stores the choice (localStorage, key `<site root>.__palette`), so later pages in the
+    same browser context open in it too.
+    """
+    if scheme(page) == want:
+        return
+    page.locator('[data-md-component="palette"] label:visible').first.click()
+    page.wait_for_function(f"document.body.getAttribute('data-md-color-scheme') === '{want}'")
+
+
+def run_axe(page) -> list[dict]:
+    """axe-core (npm, node_modules/axe-core) on the whole document: the violations, summarised."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", AXE_TAGS)
+    out = []
+    for v in result["violations"]:
+        out.append({
+            "id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": len(v["nodes"]),
+            "targets": [" ".join(map(str, n["target"])) for n in v["nodes"][:5]],
+            "summary": v["nodes"][0]["failureSummary"].replace("\n", " ") if v["nodes"] else "",
+        })
+    return out
+
+
+def axe_version() -> str:
+    return json.loads((ROOT / "node_modules" / "axe-core" / "package.json").read_text())["version"]
+
+
+def describe(violations: list[dict]) -> str:
+    return "\n".join(f"  {v['id']} ({v['impact']}, {v['nodes']} elements): {v['help']}\n    e.g. {v['targets']}\n    {v['summary'][:300]}"
+                     for v in violations)
+
+
+CONTROLS = ("input:not([type=hidden]):not([type=file]):not([type=button]):not([type=submit]):not([type=reset]),"
+            " textarea, select")
+
+
+def fill_controls(page, scope: str = ".md-content") -> int:
+    """Fill every visible, enabled form control in `scope` with a sample answer; returns how many.
+
+    Generic on purpose: it knows nothing about any particular form, so forms added to the handbook
+    later are filled by the same code. Values are set as a script would and announced with the
+    `input` and `change` events a reader's typing or clicking fires, so the page's own scripts
+    (saving, counting) react as they would to a reader; one call per page keeps it quick.
+    """
+    return page.evaluate("""([scope, selector, text]) => {
+        let n = 0;
+        for (const el of document.querySelectorAll(scope + " :is(" + selector + ")")) {
+            if (!el.checkVisibility() || el.disabled || el.readOnly) continue;
+            const kind = el.tagName === "INPUT" ? (el.type || "text") : el.tagName.toLowerCase();
+            if (kind === "checkbox" || kind === "radio") el.checked = true;
+            else if (kind === "select") {
+                const opt = [...el.options].find(o => o.value);
+                if (!opt) continue;
+                el.value = opt.value;
+            }
+            else if (kind === "number") el.value = el.min || "1";
+            else if (kind === "date") el.value = "2026-03-16";
+            else if (kind === "range" || kind === "color") continue;
+            else el.value = text;
+            el.dispatchEvent(new Event("input", {bubbles: true}));
+            el.dispatchEvent(new Event("change", {bubbles: true}));
+            n++;
+        }
+        return n;
+    }""", [scope, CONTROLS, SAMPLE_TEXT])
+
+
+def search(page, query: str) -> list[str]:
+    """Search as a keyboard user would (see tests/test_browser.py: Material drops a query typed
+    before its search worker is ready, so wait for its prompt first). Returns the results' hrefs."""
+    page.keyboard.press("/")
+    box = page.locator("input.md-search__input")
+    box.wait_for(state="visible")
+    expect(page.locator(".md-search-result__meta")).to_have_text("Type to start searching", timeout=15000)
+    box.press_sequentially(query)
+    results = page.locator(".md-search-result__item a")
+    results.first.wait_for(timeout=15000)
+    return [results.nth(i).get_attribute("href") for i in range(results.count())]
+
+
+def first_answer_box(site: Path) -> tuple[str, str] | None:
+    """(page, key) of the first self-check text box in the built site, or None before forms exist."""
+    import re
+
+    for name in pages_of(site):
+        html = (site / name).read_text(encoding="utf-8")
+        if 'data-module="hb-self-check"' not in html:
+            continue
+        m = re.search(r'<textarea[^>]*data-hb-key="([^"]+)"', html)
+        if m:
+            return name, m.group(1)
+    return None
