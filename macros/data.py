@@ -435,6 +435,7 @@ def load(data_dir: str | Path, extra_dirs: Iterable[str | Path] = ()) -> Handboo
     idx("prompts", "prompts", hb.prompts, "prompt")
     idx("case-studies", "facets", hb.facets, "facet")
     idx("case-studies", "case_studies", hb.case_studies, "case study")
+    _check_case_numbers(layers, problems)
     idx("forms", "scales", hb.scales, "scale")
     idx("forms", "choices", hb.choices, "choices set")
     idx("forms", "forms", hb.forms, "form")
@@ -464,6 +465,24 @@ def _dangling(f: DataFile, path: tuple, field_name: str, value: str, what: str, 
     close = difflib.get_close_matches(value, known, n=1)
     tip = f" (did you mean '{close[0]}'?)" if close else ""
     return f.problem(path, f"'{value}' is not the id of any {what}{tip}", field=field_name)
+
+
+def _check_case_numbers(layers: list[dict[str, DataFile]], problems: list[Problem]) -> None:
+    """Case studies are shown as "Case study N": a number used twice (say by a school's local case
+    study and a core one) is an error naming both places."""
+    first: dict[int, str] = {}
+    for layer in layers:
+        f = layer.get("case-studies")
+        for i, cs in enumerate(f.data.get("case_studies") or [] if f else []):
+            n = cs.get("number") if isinstance(cs, dict) else None
+            if not isinstance(n, int):
+                continue
+            here = f.problem(("case_studies", i, "number"), "", field="number")
+            if n in first:
+                problems.append(Problem(f.rel, here.line, f"case study number {n} is already used ({first[n]}); give it the next free number",
+                                        here.item, "number"))
+            else:
+                first[n] = f"by '{cs.get('id')}' in {f.rel}:{here.line}"
 
 
 def _check_references(hb: Handbook, layers: list[dict[str, DataFile]], parsed: list[DataFile],

@@ -46,6 +46,20 @@ def test_local_data_merges_over_the_core():
     assert school.facets == core.facets and school.references == core.references
 
 
+def test_local_case_study_number_already_in_the_core_names_both_files(tmp_path):
+    from macros.data import HandbookError, load
+
+    shutil.copytree(EXAMPLE / "data", tmp_path / "data")
+    local = tmp_path / "data" / "case-studies.yml"
+    local.write_text(local.read_text(encoding="utf-8").replace("number: 9", "number: 3"), encoding="utf-8")
+    with pytest.raises(HandbookError) as exc:
+        load(ROOT / "data", [tmp_path / "data"])
+    (problem,) = exc.value.problems
+    assert problem.file.endswith("data/case-studies.yml") and problem.file != "data/case-studies.yml"
+    assert problem.item == "llanfair-valley-new-teacher-mentoring" and problem.field == "number"
+    assert "case study number 3 is already used (by 'case-study-achievement-for-all' in data/case-studies.yml:" in problem.message
+
+
 def test_branding_name_logo_and_colours(school_site):
     index = (school_site / "index.html").read_text(encoding="utf-8")
     assert f"<title>Home - Coaching and Mentoring Handbook, {SCHOOL}</title>" in index
