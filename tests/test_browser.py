@@ -32,10 +32,10 @@ def _search(page, query: str) -> list[str]:
     box = page.locator("input.md-search__input")
     box.wait_for(state="visible")
     # Material drops a query typed before its search worker is ready; wait as a reader would.
-    expect(page.locator(".md-search-result__meta")).to_have_text("Type to start searching", timeout=15000)
+    expect(page.locator(".md-search-result__meta")).to_have_text("Type to start searching", timeout=45000)
     box.press_sequentially(query)
     results = page.locator(".md-search-result__item a")
-    results.first.wait_for(timeout=15000)
+    results.first.wait_for(timeout=45000)
     return [results.nth(i).get_attribute("href") for i in range(results.count())]
 
 

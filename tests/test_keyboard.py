@@ -128,7 +128,7 @@ def test_palette_and_search_work_from_the_keyboard(served, page):
     else:
         pytest.fail("the search box is never reached by Tab")
     page.keyboard.type("triplet", delay=50)
-    page.locator(".md-search-result__item a").first.wait_for(timeout=15000)
+    page.locator(".md-search-result__item a").first.wait_for(timeout=45000)
 
 
 def test_diagrams_have_text_alternatives(site, served, page):

@@ -57,7 +57,7 @@ def ready(page) -> None:
         } else if (document.readyState === "loading") {
             document.addEventListener("DOMContentLoaded", done);
         } else done();
-    })""", timeout=15000)
+    })""", timeout=45000)
 
 
 def scheme(page) -> str:
@@ -141,10 +141,10 @@ def search(page, query: str) -> list[str]:
     page.keyboard.press("/")
     box = page.locator("input.md-search__input")
     box.wait_for(state="visible")
-    expect(page.locator(".md-search-result__meta")).to_have_text("Type to start searching", timeout=15000)
+    expect(page.locator(".md-search-result__meta")).to_have_text("Type to start searching", timeout=45000)
     box.press_sequentially(query)
     results = page.locator(".md-search-result__item a")
-    results.first.wait_for(timeout=15000)
+    results.first.wait_for(timeout=45000)
     return [results.nth(i).get_attribute("href") for i in range(results.count())]
 
 
