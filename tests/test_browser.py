@@ -4,7 +4,8 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 import pytest
-from playwright.sync_api import expect
+
+from webcheck import search
 
 
 def _watch_requests(page) -> list[str]:
@@ -27,18 +28,6 @@ def _foreign(urls: list[str], base: str) -> list[str]:
     return out
 
 
-def _search(page, query: str) -> list[str]:
-    page.keyboard.press("/")  # Material's search shortcut, as a keyboard user would
-    box = page.locator("input.md-search__input")
-    box.wait_for(state="visible")
-    # Material drops a query typed before its search worker is ready; wait as a reader would.
-    expect(page.locator(".md-search-result__meta")).to_have_text("Type to start searching", timeout=45000)
-    box.press_sequentially(query)
-    results = page.locator(".md-search-result__item a")
-    results.first.wait_for(timeout=45000)
-    return [results.nth(i).get_attribute("href") for i in range(results.count())]
-
-
 @pytest.mark.parametrize("where", ["file", "http"])
 @pytest.mark.parametrize("query,expect", [("triplet", "case-studies.html"), ("Singapore", "case-studies.html"),
                                           ("dissonance", "coaching.html")])
@@ -46,7 +35,7 @@ def test_search_finds_yaml_content(where, query, expect, site, served, page):
     base = site.as_uri() + "/" if where == "file" else served
     requests = _watch_requests(page)
     page.goto(base + "index.html")
-    hrefs = _search(page, query)
+    hrefs = search(page, query)
     assert any(expect in (h or "") for h in hrefs), hrefs
     assert _foreign(requests, base) == []
     assert page.js_errors == []

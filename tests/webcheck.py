@@ -136,8 +136,8 @@ def fill_controls(page, scope: str = ".md-content") -> int:
 
 
 def search(page, query: str) -> list[str]:
-    """Search as a keyboard user would (see tests/test_browser.py: Material drops a query typed
-    before its search worker is ready, so wait for its prompt first). Returns the results' hrefs."""
+    """Search as a keyboard user would (Material drops a query typed before its search worker is
+    ready, so wait for its prompt first). Returns the results' hrefs."""
     page.keyboard.press("/")
     box = page.locator("input.md-search__input")
     box.wait_for(state="visible")
