@@ -39,3 +39,12 @@ test-setup: setup system-deps
 
 test: test-setup
 	$(PY) -m pytest
+
+# The benchmark (issue #5): builds the handbook scaled x1, x10 and x100 against Material alone and
+# writes bench/results.json and bench/RESULTS.md. Uses Debian's chromium for the browser figures.
+bench: setup system-deps $(VENV)/.bench-installed
+	$(PY) bench/run.py
+
+$(VENV)/.bench-installed: bench/requirements.txt $(VENV)/.installed
+	$(PY) -m pip install -q -r bench/requirements.txt
+	touch $@
