@@ -193,6 +193,47 @@ def load_schemas(data_dir: Path) -> tuple[dict[str, dict], Registry]:
     return schemas, Registry().with_resources(resources)
 
 
+def inline_refs(schemas: dict[str, dict], registry: Registry) -> tuple[dict[str, dict], Registry]:
+    """The same schemas with every non-recursive ``$ref`` replaced by what it points to.
+
+    Validation then follows far fewer references (most were to the shared id, text and source
+    definitions), which is most of its cost on large data. Recursive references (a list item's
+    nested items) stay as references, into the inlined documents. The original reference is kept
+    as ``x-ref`` (ignored by validation) so messages can still say what was expected.
+    """
+
+    def has_ref(node: Any) -> bool:
+        if isinstance(node, dict):
+            return "$ref" in node or any(has_ref(v) for v in node.values())
+        if isinstance(node, list):
+            return any(has_ref(v) for v in node)
+        return False
+
+    def walk(node: Any, resolver, stack: tuple) -> Any:
+        if isinstance(node, list):
+            return [walk(v, resolver, stack) for v in node]
+        if not isinstance(node, dict):
+            return node
+        if isinstance(node.get("$ref"), str):
+            resolved = resolver.lookup(node["$ref"])
+            key = id(resolved.contents)  # the same definition, however it is reached
+            if key not in stack:
+                target = walk(resolved.contents, resolved.resolver, stack + (key,))
+                if isinstance(target, dict) and not has_ref(target):
+                    extra = {k: v for k, v in node.items() if k != "$ref"}
+                    return {**target, **extra, "x-ref": node["$ref"]}
+            return {k: (v if k == "$ref" else walk(v, resolver, stack)) for k, v in node.items()}
+        return {k: walk(v, resolver, stack) for k, v in node.items()}
+
+    out: dict[str, dict] = {}
+    resources = []
+    for name, doc in schemas.items():
+        uri = doc.get("$id", f"{name}.schema.json")
+        out[name] = walk(doc, registry.resolver(base_uri=uri), ())
+        resources.append((uri, Resource.from_contents(out[name])))
+    return out, Registry().with_resources(resources)
+
+
 def local_schema(schema: dict) -> dict:
     """The schema for a local data folder's file: it adds to the core, so it may leave out any of
     the file's top-level parts (a school's case-studies.yml needs no facets of its own, its
@@ -265,9 +306,10 @@ def _lower_first(s: str) -> str:
 
 
 def _expected_from(prop: dict) -> str:
-    if "$ref" in prop and prop["$ref"].endswith("/text"):
+    ref = prop.get("x-ref") or prop.get("$ref") or ""
+    if ref.endswith("/text"):
         return "some text"
-    if "$ref" in prop and prop["$ref"].endswith("/id"):
+    if ref.endswith("/id"):
         return "a kebab-case id"
     if prop.get("type") in _TYPE_NAMES:
         return _TYPE_NAMES[prop["type"]]
@@ -364,7 +406,7 @@ def load(data_dir: str | Path, extra_dirs: Iterable[str | Path] = ()) -> Handboo
     data_dir = Path(data_dir)
     root = data_dir.parent
     problems: list[Problem] = []
-    schemas, registry = load_schemas(data_dir)
+    schemas, registry = inline_refs(*load_schemas(data_dir))
 
     def rel(p: Path) -> str:
         try:
