@@ -357,6 +357,7 @@ class Handbook:
     scales: dict[str, dict] = field(default_factory=dict)
     choices: dict[str, dict] = field(default_factory=dict)
     forms: dict[str, dict] = field(default_factory=dict)
+    form_of_group: dict[str, dict] = field(default_factory=dict)  # prompt group id -> form that claims it
 
     def item(self, list_id: str, item_id: str) -> dict | None:
         for it in self.lists[list_id]["items"]:
@@ -481,6 +482,9 @@ def load(data_dir: str | Path, extra_dirs: Iterable[str | Path] = ()) -> Handboo
     idx("forms", "scales", hb.scales, "scale")
     idx("forms", "choices", hb.choices, "choices set")
     idx("forms", "forms", hb.forms, "form")
+    for form in hb.forms.values():
+        for g in form.get("prompt_groups") or []:
+            hb.form_of_group.setdefault(g, form)
     if "principles" in hb.files:
         hb.principles_intro = hb.files["principles"].data.get("intro", "")
 

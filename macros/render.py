@@ -69,6 +69,10 @@ class Renderer:
             keep_trailing_newline=False,
         )
         self._abbr_re, self._abbr = self._abbreviations()
+        self._cites: dict[tuple, Markup] = {}
+        self._group_prompts: dict[str, list[dict]] = {}
+        for p in hb.prompts.values():
+            self._group_prompts.setdefault(p["group"], []).append(p)
         self.env.filters.update(
             text=self.text,
             paras=self.paras,
@@ -77,6 +81,7 @@ class Renderer:
         )
         self.env.globals.update(BREAK=BREAK, cite=self.cite, link=lambda page, anchor="": self.link(page, anchor), hb=hb,
                                 prompt_fields=lambda pid: self_check.prompt_fields(hb, pid))
+        self._cite_template = self.env.get_template("cite.html")
 
     # ------------------------------------------------------------------ helpers
     def _abbreviations(self):
@@ -99,8 +104,13 @@ class Renderer:
         return Markup("".join(f"<p>{self.text(' '.join(p.split()))}</p>" for p in parts))
 
     def cite(self, source: dict) -> Markup:
-        doc = self.hb.documents[source["doc"]]
-        return Markup(self.env.get_template("cite.html").render(doc=doc, at=source["at"]))
+        # Many items share a citation: render each (document, place, link from this page) once.
+        key = (source["doc"], source["at"], self.link("references.md", "source-" + source["doc"]))
+        html = self._cites.get(key)
+        if html is None:
+            doc = self.hb.documents[source["doc"]]
+            html = self._cites[key] = Markup(self._cite_template.render(doc=doc, at=source["at"]))
+        return html
 
     def _get(self, macro: str, ident: str) -> dict:
         attr, what = self.ID_ARGS[macro]
@@ -164,7 +174,7 @@ class Renderer:
 
     def prompts(self, group_id: str) -> str:
         group = self._get("prompts", group_id)
-        items = [p for p in self.hb.prompts.values() if p["group"] == group_id]
+        items = self._group_prompts.get(group_id, [])
         return self._render("prompt-group.html", group=group, items=items)
 
     def principle(self, principle_id: str) -> str:

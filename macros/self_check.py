@@ -92,11 +92,7 @@ def form_model(hb: Handbook, form_id: str) -> dict:
 
 def prompt_form(hb: Handbook, prompt_id: str) -> dict | None:
     """The form whose prompt_groups include this prompt's group, if any."""
-    group = hb.prompts[prompt_id]["group"]
-    for form in hb.forms.values():
-        if group in (form.get("prompt_groups") or []):
-            return form
-    return None
+    return hb.form_of_group.get(hb.prompts[prompt_id]["group"])
 
 
 def prompt_fields(hb: Handbook, prompt_id: str) -> list[dict]:
