@@ -167,7 +167,7 @@ def test_bad_imports_are_rejected_and_nothing_changes(content, message, site, pa
     seed(page, site.as_uri() + "/", SAMPLE)
     f = tmp_path / "import.json"
     if content == "HUGE":
-        content = json.dumps({"version": 1, "handbook": NS, "answers": {"reflections.x.note": "a" * (2 * 1024 * 1024)}})
+        content = json.dumps({"version": 1, "handbook": NS, "answers": {"reflections.x.note": "a" * (6 * 1024 * 1024)}})
     f.write_text(content)
     page.set_input_files("[data-hb-import]", str(f))
     status = page.locator("[data-hb-record-status]")

@@ -284,7 +284,7 @@
       importInput.value = "";
       if (!file) return;
       if (file.size > store.MAX_IMPORT_BYTES) {
-        say("The file " + file.name + " was not imported: it is too large to be a set of answers from this handbook (over 1 MB). Your answers are unchanged.");
+        say("The file " + file.name + " was not imported: it is too large to be a set of answers from this handbook (over 5 MB). Your answers are unchanged.");
         return;
       }
       var reader = new FileReader();

@@ -11,9 +11,11 @@
 
   var VERSION = 1;
   var FORMAT = "coaching-mentoring-handbook-answers";
-  var MAX_IMPORT_BYTES = 1024 * 1024;
-  var MAX_KEYS = 5000;
-  var MAX_TEXT = 20000;
+  /* Generous bounds: a browser keeps about 5 MB per site, so no real export is larger; they stop a
+   * wrong or hostile file, never a practitioner's own answers (even a handbook scaled ×100). */
+  var MAX_IMPORT_BYTES = 5 * 1024 * 1024;
+  var MAX_KEYS = 100000;
+  var MAX_TEXT = 200000;
   var ns = window.hb.namespace();
   var KEY = "hb:" + ns + ":answers";
   var answers = {};
@@ -185,7 +187,7 @@
     },
     /* Parse an imported file's text: {answers} or {error: message}. Never touches stored answers. */
     parseImport: function (text) {
-      if (text.length > MAX_IMPORT_BYTES) return { error: "The file is too large to be a set of answers from this handbook (over 1 MB)." };
+      if (text.length > MAX_IMPORT_BYTES) return { error: "The file is too large to be a set of answers from this handbook (over 5 MB)." };
       var doc;
       try { doc = JSON.parse(text); } catch (e) { return { error: "The file is not a JSON file exported from this handbook, so it could not be read." }; }
       var why = checkDoc(doc);
