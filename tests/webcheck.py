@@ -145,7 +145,8 @@ def search(page, query: str) -> list[str]:
     box.press_sequentially(query)
     results = page.locator(".md-search-result__item a")
     results.first.wait_for(timeout=45000)
-    return [results.nth(i).get_attribute("href") for i in range(results.count())]
+    # read them in one go: Material re-renders the list as results stream in
+    return page.eval_on_selector_all(".md-search-result__item a", "els => els.map(e => e.getAttribute('href'))")
 
 
 def first_answer_box(site: Path) -> tuple[str, str] | None:
