@@ -264,7 +264,7 @@ def wrap_lines(value: str, width: int = 16) -> list[str]:
     return lines
 
 
-def cycle_layout(n: int, size: int = 460, radius: float = 165, node_r: float = 68) -> dict:
+def cycle_layout(n: int, size: int = 460, radius: float = 158, node_r: float = 68) -> dict:
     """Positions of n nodes round a circle, clockwise from the top, and arcs between them."""
     c = size / 2
     nodes = []
