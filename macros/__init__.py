@@ -8,6 +8,7 @@ from pathlib import Path
 from .data import HandbookError, load
 from .pages import MACROS, check
 from .render import Renderer, UnknownId, check_contacts
+from .self_check import check_namespace
 
 
 def _settings(env) -> dict:
@@ -39,8 +40,11 @@ def define_env(env):
         here = env.page.url if env.page is not None else ""
         return get_relative_url(target, here) + (f"#{anchor}" if anchor else "")
 
-    renderer = Renderer(hb, link=link, pages=pages, page_titles=_page_titles(env.conf["nav"]),
-                        namespace=settings.get("namespace", "handbook"))
+    try:
+        namespace = check_namespace(settings.get("namespace"))
+    except ValueError as exc:
+        raise PluginError(f"{Path(env.conf['config_file_path']).name}: {exc}") from None
+    renderer = Renderer(hb, link=link, pages=pages, page_titles=_page_titles(env.conf["nav"]), namespace=namespace)
     try:
         renderer.school_contacts = check_contacts(settings.get("contacts"))
     except ValueError as exc:

@@ -19,7 +19,8 @@ from pathlib import Path
 
 import yaml
 
-from .data import HandbookError, load
+from .data import HandbookError, Problem, load
+from .self_check import check_namespace
 from .pages import check as check_pages
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,6 +56,12 @@ def check(config: Path) -> int:
     cfg = _config(config)
     root = config.parent
     settings = (cfg.get("extra") or {}).get("handbook") or {}
+    try:
+        check_namespace(settings.get("namespace"))
+    except ValueError as exc:
+        lines = config.read_text(encoding="utf-8").splitlines()
+        line = next((i for i, t in enumerate(lines, 1) if t.strip().startswith("namespace:")), 1)
+        raise HandbookError([Problem(config.name, line, str(exc))]) from None
     hb = load((root / settings.get("data_dir", "data")).resolve(), [(root / d).resolve() for d in settings.get("local_data", [])])
     check_pages((root / cfg.get("docs_dir", "docs")).resolve(), hb)
     return sum(len(c) for c in (hb.lists, hb.definitions, hb.prompts, hb.case_studies, hb.principles, hb.glossary, hb.references, hb.forms))

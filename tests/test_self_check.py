@@ -334,3 +334,16 @@ def test_without_javascript_forms_read_and_print_as_worksheets(site, browser):
     expect(pg.locator('[data-hb-rows="targets"] textarea').first).to_be_visible()
     assert pg.pdf()[:4] == b"%PDF"
     ctx.close()
+
+
+def test_a_bad_namespace_is_refused_with_its_line(tmp_path):
+    proj = copy_project(tmp_path / "handbook")
+    cfg = proj / "mkdocs.yml"
+    cfg.write_text(cfg.read_text().replace("namespace: coaching-mentoring-handbook", "namespace: Our Handbook!"))
+    line = cfg.read_text().splitlines().index("    namespace: Our Handbook!") + 1
+    for cmd in ("check", "build"):
+        r = handbook(cmd, cwd=proj)
+        assert r.returncode != 0
+        assert "'Our Handbook!' is not a valid namespace" in r.stderr, r.stderr
+        assert "Traceback" not in r.stderr
+    assert f"mkdocs.yml:{line}: extra.handbook.namespace" in handbook("check", cwd=proj).stderr
