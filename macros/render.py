@@ -70,6 +70,7 @@ class Renderer:
         )
         self._abbr_re, self._abbr = self._abbreviations()
         self._cites: dict[tuple, Markup] = {}
+        self._texts: dict[str, Markup] = {}
         self._group_prompts: dict[str, list[dict]] = {}
         for p in hb.prompts.values():
             self._group_prompts.setdefault(p["group"], []).append(p)
@@ -92,11 +93,15 @@ class Renderer:
         return re.compile(rf"(?<![\w.])({alts})(?![\w])"), terms
 
     def text(self, value: str) -> Markup:
-        """Escape plain text and mark up every glossary abbreviation in it."""
-        out = str(escape(value))
-        if self._abbr_re is not None:
-            out = self._abbr_re.sub(lambda m: f'<abbr title="{escape(self._abbr[m.group(1)])}">{m.group(1)}</abbr>', out)
-        return Markup(out)
+        """Escape plain text and mark up every glossary abbreviation in it (once per distinct text:
+        labels such as 'Your notes' recur thousands of times in a large handbook)."""
+        out = self._texts.get(value)
+        if out is None:
+            html = str(escape(value))
+            if self._abbr_re is not None:
+                html = self._abbr_re.sub(lambda m: f'<abbr title="{escape(self._abbr[m.group(1)])}">{m.group(1)}</abbr>', html)
+            out = self._texts[value] = Markup(html)
+        return out
 
     def paras(self, value: str) -> Markup:
         """Plain text with blank-line paragraphs -> <p> elements."""
