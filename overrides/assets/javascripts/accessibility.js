@@ -34,18 +34,5 @@
     });
   }
 
-  /* As handbook.js: Material's document$ emits each page; from files it completes without emitting. */
-  var emitted = false;
-  function onReady(fn) {
-    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", fn, { once: true });
-    else fn();
-  }
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe({
-      next: function () { emitted = true; markInPageLinks(); },
-      complete: function () { if (!emitted) onReady(markInPageLinks); }
-    });
-  } else {
-    onReady(markInPageLinks);
-  }
+  window.hb.onPage(markInPageLinks);  /* every page, also after instant loading (handbook.js) */
 })();
