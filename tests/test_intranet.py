@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from webcheck import first_answer_box, pages_of, ready, search
+from webcheck import answer_survives_reload, first_answer_box, pages_of, ready, search
 
 ROOT = Path(__file__).resolve().parent.parent
 SNIPPET = ROOT / "examples" / "nginx" / "handbook.conf"
@@ -216,15 +216,5 @@ def test_answers_are_kept_across_a_reload(mount, nginx, site, page):
     if box is None:
         pytest.skip("no self-check forms in the handbook yet (data-module=\"hb-self-check\", issue #3)")
     name, key = box
-    page.goto(nginx[mount] + name)
-    ready(page)
-    field = page.locator(f'textarea[data-hb-key="{key}"]')
-    field.scroll_into_view_if_needed()
-    field.press_sequentially("Tried on nginx", delay=10)
-    field.blur()
-    page.wait_for_function("k => (localStorage.getItem(Object.keys(localStorage).find(x => x.endsWith(':answers')) || '') || '').includes('Tried on nginx')",
-                           arg=key, timeout=10000)
-    page.reload()
-    ready(page)
-    page.wait_for_function("k => document.querySelector(`textarea[data-hb-key='${k}']`).value === 'Tried on nginx'", arg=key, timeout=10000)
+    answer_survives_reload(page, nginx[mount] + name, key, "Tried on nginx")
     assert page.js_errors == []

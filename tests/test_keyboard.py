@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from webcheck import fill_controls, pages_of, ready, scheme, static_server
+from webcheck import fill_controls, pages_of, ready, scheme, static_server, tab_to
 
 FOCUSABLE = ("a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]:not([tabindex='-1'])")
 
@@ -91,12 +91,7 @@ def test_case_study_filter_works_from_the_keyboard(site, served, page):
     ready(page)
     studies = page.locator("article.hb-case-study")
     total = studies.count()
-    for _ in range(200):  # Tab to the first filter, as a keyboard user would
-        page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.matches('[data-module=hb-case-filter] select')"):
-            break
-    else:
-        pytest.fail("the case-study filter's first select is never reached by Tab")
+    tab_to(page, "[data-module=hb-case-filter] select", 200, "the case-study filter's first select")
     page.keyboard.press("ArrowDown")
     assert page.evaluate("document.activeElement.value") != ""
     shown = sum(studies.nth(i).is_visible() for i in range(total))
@@ -111,22 +106,12 @@ def test_palette_and_search_work_from_the_keyboard(served, page):
     page.goto(served + "index.html")
     ready(page)
     before = scheme(page)
-    for _ in range(60):
-        page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.name === '__palette'"):
-            break
-    else:
-        pytest.fail("the palette switch is never reached by Tab")
+    tab_to(page, "[name=__palette]", 60, "the palette switch")
     label = page.evaluate("document.activeElement.getAttribute('aria-label')")
     assert label and "mode" in label
     page.keyboard.press("ArrowRight")
     page.wait_for_function(f"document.body.getAttribute('data-md-color-scheme') !== '{before}'")
-    for _ in range(10):
-        page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.matches('input.md-search__input')"):
-            break
-    else:
-        pytest.fail("the search box is never reached by Tab")
+    tab_to(page, "input.md-search__input", 10, "the search box")
     page.keyboard.type("triplet", delay=50)
     page.locator(".md-search-result__item a").first.wait_for(timeout=45000)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import handbook
-from webcheck import first_answer_box, ready, search
+from webcheck import answer_survives_reload, first_answer_box, ready, search
 
 
 @pytest.fixture(scope="module")
@@ -68,17 +68,7 @@ def test_an_answer_is_saved_from_files(unzipped, page):
     if box is None:
         pytest.skip("no self-check forms in the handbook yet (data-module=\"hb-self-check\", issue #3)")
     name, key = box
-    page.goto((unzipped / name).as_uri())
-    ready(page)
-    field = page.locator(f'textarea[data-hb-key="{key}"]')
-    field.scroll_into_view_if_needed()
-    field.press_sequentially("Saved from the USB stick", delay=10)
-    field.blur()
-    page.wait_for_function("() => Object.keys(localStorage).some(k => k.endsWith(':answers') && localStorage.getItem(k).includes('Saved from the USB stick'))",
-                           timeout=10000)
-    page.reload()
-    ready(page)
-    page.wait_for_function("k => document.querySelector(`textarea[data-hb-key='${k}']`).value === 'Saved from the USB stick'", arg=key, timeout=10000)
+    answer_survives_reload(page, (unzipped / name).as_uri(), key, "Saved from the USB stick")
     if (unzipped / "record.html").exists():  # and it is in the learning record
         page.goto((unzipped / "record.html").as_uri())
         ready(page)

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import copy_project, handbook, serve_dir
+from webcheck import tab_to
 from macros import learning_record, self_check
 from macros.pages import check as check_pages
 from conftest import ROOT
@@ -278,13 +279,7 @@ def test_ranks_must_be_unique_among_required(site, page):
 
 def test_a_form_completed_by_keyboard_alone(site, page):
     page.goto(site.as_uri() + "/principles.html")
-    target = "hb-principles-review--learning-conversation--rating-not-in-place"
-    for _ in range(400):
-        page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.id") == target:
-            break
-    else:
-        pytest.fail("Tab never reached the principles review form")
+    tab_to(page, "#hb-principles-review--learning-conversation--rating-not-in-place", 400, "the principles review form")
     page.keyboard.press("ArrowRight")  # radio group: the arrow keys choose the next level
     page.keyboard.press("ArrowRight")
     page.keyboard.press("Tab")

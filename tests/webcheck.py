@@ -5,13 +5,12 @@ Plain functions over Playwright pages, so each test file stays about what it pro
 from __future__ import annotations
 
 import contextlib
-import functools
-import http.server
 import json
-import threading
 from pathlib import Path
 
 from playwright.sync_api import expect
+
+from conftest import serve_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -25,20 +24,12 @@ SAMPLE_TEXT = "I will ask a colleague to observe my questioning and give feedbac
 
 @contextlib.contextmanager
 def static_server(directory: Path):
-    """A folder on a loopback HTTP server (Python's own), for tests that need http:// rather than file://."""
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    handler = functools.partial(Quiet, directory=str(directory))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    t = threading.Thread(target=httpd.serve_forever, daemon=True)
-    t.start()
+    """A folder on a loopback HTTP server (conftest.serve_dir), for tests that need http:// rather than file://."""
+    base, stop = serve_dir(directory)
     try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+        yield base
     finally:
-        httpd.shutdown()
-        httpd.server_close()
+        stop()
 
 
 def pages_of(site: Path) -> list[str]:
@@ -161,3 +152,31 @@ def first_answer_box(site: Path) -> tuple[str, str] | None:
         if m:
             return name, m.group(1)
     return None
+
+
+def answer_survives_reload(page, url: str, key: str, text: str) -> None:
+    """Type an answer into the text box saved under `key`, wait until it is in the browser's
+    storage, reload, and wait until the box shows it again."""
+    page.goto(url)
+    ready(page)
+    field = page.locator(f'textarea[data-hb-key="{key}"]')
+    field.scroll_into_view_if_needed()
+    field.press_sequentially(text, delay=10)
+    field.blur()
+    page.wait_for_function("t => Object.keys(localStorage).some(k => k.endsWith(':answers') && (localStorage.getItem(k) || '').includes(t))",
+                           arg=text, timeout=10000)
+    page.reload()
+    ready(page)
+    page.wait_for_function("([k, t]) => document.querySelector(`textarea[data-hb-key='${k}']`).value === t", arg=[key, text], timeout=10000)
+
+
+def tab_to(page, selector: str, limit: int, what: str) -> None:
+    """Press Tab, as a keyboard user would, until the focused element matches `selector`; fail
+    (saying `what` was never reached) after `limit` presses."""
+    import pytest
+
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement.matches(s)", selector):
+            return
+    pytest.fail(f"{what} is never reached by Tab")
