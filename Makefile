@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY      = $(VENV)/bin/python
 
-.PHONY: setup serve build check zip test test-setup system-deps bench
+.PHONY: setup serve build check zip test test-fast test-setup system-deps bench
 setup: $(VENV)/.installed node_modules/.installed
 
 $(VENV)/.installed: requirements.txt requirements-test.txt
@@ -39,6 +39,10 @@ test-setup: setup system-deps
 
 test: test-setup
 	$(PY) -m pytest
+
+# The fast layer: everything that needs no browser and no web server (unit, data and build tests).
+test-fast: setup
+	$(PY) -m pytest -m "not browser and not server"
 
 # The benchmark (issue #5): builds the handbook scaled x1, x10 and x100 against Material alone and
 # writes bench/results.json and bench/RESULTS.md. Uses Debian's chromium for the browser figures.

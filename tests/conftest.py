@@ -132,3 +132,19 @@ def page(browser):
     pg.js_errors = errors
     yield pg
     ctx.close()
+
+
+# ---------------------------------------------------------------------------------------- layers
+# `make test-fast` runs what needs no browser and no web server: `pytest -m "not browser and not server"`.
+# A test is put in its layer by the fixtures it asks for, so a new test lands in the right one.
+BROWSER_FIXTURES = {"browser", "page"}
+SERVER_FIXTURES = {"served", "nginx"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        if names & BROWSER_FIXTURES:
+            item.add_marker(pytest.mark.browser)
+        if names & SERVER_FIXTURES:
+            item.add_marker(pytest.mark.server)

@@ -11,6 +11,8 @@ import pytest
 
 from conftest import copy_project
 
+pytestmark = pytest.mark.server  # runs `mkdocs serve`
+
 
 def _free_port() -> int:
     with socket.socket() as s:
