@@ -6,7 +6,7 @@ does not import MkDocs, so it can move to another front end.
 from pathlib import Path
 
 from .data import HandbookError, load
-from .pages import MACROS, check
+from .pages import MACROS, PageEnvironment, check
 from .render import Renderer, UnknownId, check_contacts
 from .self_check import check_namespace
 
@@ -91,6 +91,51 @@ def _reporting(macro, env):
             raise SystemExit(1) from None
 
     return call
+
+
+def on_pre_page_macros(env):
+    """Render pages in the handbook's PageEnvironment, not mkdocs-macros' own Jinja environment.
+
+    mkdocs-macros builds a plain jinja2.Environment after define_env has run, and renders each page
+    with every variable it has (config, page, files, navigation, plugin...): live Python objects from
+    which a page could reach os.popen. The page environment compiles only what pages.audit allows
+    (calls of the handbook's macros with quoted arguments), is a sandbox, and passes no variables.
+    """
+    import sys
+
+    from mkdocs.exceptions import PluginError
+
+    current = getattr(env, "_env", None)
+    if isinstance(current, PageEnvironment):
+        return
+    if current is None or not isinstance(getattr(type(env), "env", None), property):
+        raise PluginError("mkdocs-macros has changed how it keeps its Jinja environment (plugin._env); the handbook "
+                          "will not render pages unsandboxed: install the mkdocs-macros-plugin version in requirements.txt")
+
+    def refuse(source, problems):
+        where, offset = _where(env, source)
+        for line, message in problems:
+            print(f"ERROR   -  {where}:{line + offset}: {message}", file=sys.stderr)
+        raise SystemExit(1)
+
+    env._env = PageEnvironment.like(current, {name: env.macros[name] for name in MACROS}, on_problems=refuse)
+    if env.env is not env._env:
+        raise PluginError("could not give mkdocs-macros the handbook's sandboxed page environment")
+
+
+def _where(env, source: str) -> tuple[str, int]:
+    """The page being rendered (path from the project) and how many lines its front matter takes."""
+    page = env.page
+    if page is None:
+        return "(page)", 0
+    rel = f"{Path(env.conf['docs_dir']).name}/{page.file.src_uri}"
+    try:
+        full = Path(page.file.abs_src_path).read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+    except (OSError, UnicodeDecodeError):
+        return rel, 0
+    if source and full.endswith(source):
+        return rel, full[: len(full) - len(source)].count("\n")
+    return f"{rel} (page title)", 0
 
 
 def on_post_page_macros(env):

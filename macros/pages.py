@@ -1,20 +1,31 @@
-"""Check the macro calls written in content pages against the data, without building.
+"""Content pages: what a page may say to Jinja, checked without building and enforced when it renders.
+
+A page in ``content/`` is a Jinja template, and a template can reach Python: before this module,
+``{{ cycler.__init__.__globals__.os.popen('id').read() }}`` in a page ran a shell command during the
+build. So a page may contain exactly one kind of Jinja: a call of one of the handbook's macros with
+quoted arguments, on a line of its own, e.g. ``{{ figure("grow") }}``. Everything else (variables,
+attributes, filters, operators, ``{% set %}``, ``{% for %}``, ``{% include %}``...) is an error with
+file:line, from ``check`` (``audit`` on each page's parse tree) and again when the page renders:
+``PageEnvironment`` audits every template it compiles, so nothing the audit refuses ever runs, and it is
+a locked-down Jinja sandbox besides (no attributes, no items, no filters, only the macros callable, and
+none of mkdocs-macros' variables: ``config``, ``page``, ``files``... are live Python objects).
 
 Also tells which page shows each prompt and form, in page order, so the learning record can group
 answers by page and link back to where each was given.
 """
 from __future__ import annotations
 
-import ast
+import inspect
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping
+
+from jinja2 import Environment, TemplateSyntaxError, nodes
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from .data import Handbook, HandbookError, Problem
 from . import render
-
-CALL = re.compile(r"\{\{-?\s*([A-Za-z_]\w*)\s*\((.*?)\)\s*-?\}\}", re.S)
-NAME = re.compile(r"\{\{-?\s*([A-Za-z_]\w*)\s*(?:\||-?\}\})")
 
 # Every macro a page may call (the public methods of Renderer registered by macros/__init__).
 MACROS = (
@@ -36,8 +47,289 @@ MACROS = (
     "self_check",
     "learning_record",
 )
-# Variables a page may use directly ({{ name }}); mkdocs-macros provides these.
-VARIABLES = {"config", "page", "extra", "navigation", "environment", "plugin", "git", "files", "macros_info", "now", "fix_url"}
+# The file endings MkDocs reads as Markdown pages (mkdocs.utils.markdown_extensions).
+PAGE_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
+EXAMPLE = '{{ figure("grow") }}'
+
+# What a statement tag is called in a page, for the message.
+STATEMENTS = {
+    "Assign": "set", "AssignBlock": "set", "For": "for", "If": "if", "Include": "include", "Import": "import",
+    "FromImport": "from ... import", "Extends": "extends", "Block": "block", "Macro": "macro", "CallBlock": "call",
+    "FilterBlock": "filter", "With": "with", "ExprStmt": "do", "ScopedEvalContextModifier": "autoescape",
+    "EvalContextModifier": "autoescape", "Continue": "continue", "Break": "break", "Scope": "scope",
+}
+ADMONITION = re.compile(r"^(\s*)(!!!|\?\?\?\+?)\s")
+TABLE_DELIMITER = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
+
+
+def signatures(extra: Iterable[str] = ()) -> dict[str, inspect.Signature | None]:
+    """Macro name -> its parameters (self dropped); None for a macro whose parameters are not known."""
+    out: dict[str, inspect.Signature | None] = {}
+    for name in MACROS:
+        sig = inspect.signature(getattr(render.Renderer, name))
+        out[name] = sig.replace(parameters=list(sig.parameters.values())[1:])
+    for name in extra:
+        out.setdefault(name, None)
+    return out
+
+
+def usage(name: str, sig: inspect.Signature | None) -> str:
+    if sig is None:
+        return f"{name}(...)"
+    params = [p.name if p.default is inspect.Parameter.empty else f"{p.name}={p.default!r}" for p in sig.parameters.values()]
+    return f"{name}({', '.join(params)})"
+
+
+@dataclass(frozen=True)
+class MacroCall:
+    line: int
+    name: str
+    args: dict[str, Any]  # parameter name -> literal value, as bound to the macro's signature
+
+
+def audit(tree: nodes.Template, source: str, known: Mapping[str, inspect.Signature | None]) -> tuple[list[tuple[int, str, str | None]], list[MacroCall]]:
+    """Check one page's parse tree: only known macros, called with literal arguments that fit their
+    signature, each call on a line of its own outside admonitions and tables.
+
+    Returns (problems as (line, message, macro name or None), the good calls in page order).
+    """
+    problems: list[tuple[int, str, str | None]] = []
+    calls: list[MacroCall] = []
+    lines = source.splitlines()
+    in_admonition, in_table = _admonition_lines(lines), _table_lines(lines)
+    for stmt in tree.body:
+        if not isinstance(stmt, nodes.Output):
+            tag = STATEMENTS.get(type(stmt).__name__, type(stmt).__name__.lower())
+            problems.append((stmt.lineno, f"'{{% {tag} %}}' is not allowed in a page: pages hold Markdown and calls of the "
+                                          f"handbook's macros only, e.g. {EXAMPLE}", None))
+            continue
+        parts = stmt.nodes
+        for i, node in enumerate(parts):
+            if isinstance(node, nodes.TemplateData):
+                continue
+            line = node.lineno
+            problem, name, call = _one_call(node, known)
+            if problem or call is None:
+                problems.append((line, problem or "", name))
+                continue
+            # the text before and after the call on its line(s); another {{ }} next to it counts as text
+            before = _neighbour(parts, i - 1, "\n")
+            after = _neighbour(parts, i + 1, "\n")
+            lead, trail = before.rpartition("\n")[2], after.partition("\n")[0]
+            placed = _placement(line, lead, trail, in_admonition, in_table)
+            if placed:
+                problems.append((line, f"macro '{call.name}' {placed}", call.name))
+            else:
+                calls.append(call)
+    return problems, calls
+
+
+def _neighbour(parts: list[nodes.Node], i: int, edge: str) -> str:
+    if i < 0 or i >= len(parts):
+        return edge
+    return parts[i].data if isinstance(parts[i], nodes.TemplateData) else "{{ }}"
+
+
+def _one_call(node: nodes.Expr, known: Mapping[str, inspect.Signature | None]) -> tuple[str | None, str | None, MacroCall | None]:
+    """(problem, macro name or None, None) or (None, name, MacroCall) for one {{ ... }} expression."""
+    hint = f"pages may only call the handbook's macros with quoted arguments, e.g. {EXAMPLE}"
+    if isinstance(node, nodes.Name):
+        if node.name in known:
+            return f"macro '{node.name}' is named but not called; write {{{{ {usage(node.name, known[node.name])} }}}} with the id in quotes", node.name, None
+        return f"unknown variable '{node.name}'; {hint}", node.name, None
+    if not (isinstance(node, nodes.Call) and isinstance(node.node, nodes.Name)):
+        return f"{_describe(node)} is not allowed in a page; {hint}", None, None
+    name = node.node.name
+    if name not in known:
+        return f"unknown macro '{name}'; known macros: {', '.join(sorted(known))}", name, None
+    sig = known[name]
+    if node.dyn_args is not None or node.dyn_kwargs is not None:
+        return f"macro '{name}': '*' and '**' arguments are not allowed; write {usage(name, sig)} with quoted ids", name, None
+    values = [a for a in node.args] + [k.value for k in node.kwargs]
+    for value in values:
+        if not isinstance(value, nodes.Const):
+            return f"macro '{name}': an argument is computed ({_describe(value)}); write each id in quotes; it is called as {usage(name, sig)}", name, None
+    args = [a.value for a in node.args]
+    kwargs = {k.key: k.value.value for k in node.kwargs}
+    if sig is None:
+        return None, name, MacroCall(node.lineno, name, {**{str(i): a for i, a in enumerate(args)}, **kwargs})
+    unknown = [k for k in kwargs if k not in sig.parameters]
+    if unknown:
+        return f"macro '{name}': unknown keyword argument '{unknown[0]}'; it is called as {usage(name, sig)}", name, None
+    try:
+        bound = sig.bind(*args, **kwargs)
+    except TypeError as exc:
+        return f"macro '{name}': {exc}; it is called as {usage(name, sig)}", name, None
+    for param, value in bound.arguments.items():
+        default = sig.parameters[param].default
+        if not isinstance(value, str) and not (value is None and default is None):
+            return f"macro '{name}': argument '{param}' must be an id in quotes, got {value!r}; it is called as {usage(name, sig)}", name, None
+    return None, name, MacroCall(node.lineno, name, dict(bound.arguments))
+
+
+def _describe(node: nodes.Node) -> str:
+    if isinstance(node, nodes.Getattr):
+        return f"an attribute ('.{node.attr}')"
+    if isinstance(node, nodes.Getitem):
+        return "a subscript ('[...]')"
+    if isinstance(node, nodes.Filter):
+        return f"a filter ('|{node.name}')"
+    if isinstance(node, nodes.Test):
+        return f"a test ('is {node.name}')"
+    if isinstance(node, nodes.Call):
+        return f"calling {_describe(node.node)}"
+    if isinstance(node, nodes.Concat):
+        return "the '~' operator"
+    if isinstance(node, nodes.BinExpr):
+        return f"the '{node.operator}' operator"
+    if isinstance(node, nodes.UnaryExpr):
+        return f"the '{node.operator}' operator"
+    if isinstance(node, nodes.CondExpr):
+        return "an 'if' expression"
+    if isinstance(node, nodes.Compare):
+        return "a comparison"
+    if isinstance(node, (nodes.List, nodes.Tuple, nodes.Dict)):
+        return f"a {type(node).__name__.lower()}"
+    if isinstance(node, nodes.Name):
+        return f"a variable ('{node.name}')"
+    if isinstance(node, nodes.Const):
+        return f"a literal ({node.value!r})"
+    return f"an expression ({type(node).__name__.lower()})"
+
+
+def _placement(line: int, lead: str, trail: str, in_admonition: set[int], in_table: set[int]) -> str | None:
+    """Why a call may not stand where it is, or None. Its HTML must start a line of its own: inside an
+    admonition, a table cell, a list item or a paragraph, Markdown would break it apart."""
+    if line in in_admonition:
+        return "is inside an admonition ('!!!' block), where its HTML would break out of the box; put it after the block, on a line of its own"
+    if line in in_table:
+        return "is inside a Markdown table, where its HTML would break the table; put it after the table, on a line of its own"
+    if lead.strip() or trail.strip():
+        return (f"must stand on a line of its own, e.g. {EXAMPLE}, not inside text (to show a macro call as code, "
+                "wrap it in {% raw %}...{% endraw %})")
+    if lead:
+        return "is indented; start it at the beginning of the line (its HTML would break inside a list item or indented block)"
+    return None
+
+
+def _admonition_lines(lines: list[str]) -> set[int]:
+    """1-based numbers of the lines inside admonitions and details blocks (`!!! note`, `??? tip`)."""
+    out: set[int] = set()
+    i = 0
+    while i < len(lines):
+        m = ADMONITION.match(lines[i])
+        i += 1
+        if not m:
+            continue
+        indent = len(m.group(1).expandtabs(4))
+        while i < len(lines):
+            text = lines[i]
+            if text.strip() and len(text.expandtabs(4)) - len(text.expandtabs(4).lstrip()) <= indent:
+                break
+            out.add(i + 1)
+            i += 1
+    return out
+
+
+def _table_lines(lines: list[str]) -> set[int]:
+    """1-based numbers of the lines of Markdown tables (header, delimiter row and body rows)."""
+    out: set[int] = set()
+    for i, text in enumerate(lines):
+        if "|" in text and "-" in text and TABLE_DELIMITER.match(text) and i and "|" in lines[i - 1]:
+            out.update((i, i + 1))  # the header row and the delimiter row
+            j = i + 1
+            while j < len(lines) and lines[j].strip():
+                out.add(j + 1)
+                j += 1
+    for i, text in enumerate(lines):
+        if text.lstrip().startswith("|"):
+            out.add(i + 1)
+    return out
+
+
+# --------------------------------------------------------------------------------- rendering
+
+
+class PageError(Exception):
+    """A page holds Jinja that is not allowed; problems are (line, message) pairs."""
+
+    def __init__(self, problems: list[tuple[int, str]]):
+        self.problems = problems
+        super().__init__("; ".join(f"line {line}: {msg}" for line, msg in problems))
+
+
+class PageTemplate(ImmutableSandboxedEnvironment.template_class):
+    """A page's template sees the handbook's macros (the environment's globals) and nothing else:
+    the variables mkdocs-macros passes (config, page, navigation, files, plugin...) are dropped."""
+
+    def new_context(self, vars=None, shared=False, locals=None):  # noqa: A002 - Jinja's name
+        return super().new_context(None, shared, locals)
+
+
+class PageEnvironment(ImmutableSandboxedEnvironment):
+    """The Jinja environment pages render in. Every template it compiles is audited first (``audit``):
+    a refused page raises PageError (or whatever ``on_problems`` does) before any of it runs. Beyond the
+    audit it is a sandbox that allows nothing but calling the macros."""
+
+    template_class = PageTemplate
+    intercepted_binops = frozenset(["+", "-", "*", "/", "//", "%", "**"])
+    intercepted_unops = frozenset(["+", "-"])
+
+    def __init__(self, macros: Mapping[str, Callable], known: Mapping[str, inspect.Signature | None] | None = None,
+                 on_problems: Callable[[str, list[tuple[int, str]]], None] | None = None, **options):
+        options.pop("loader", None)
+        options.pop("extensions", None)
+        super().__init__(loader=None, autoescape=False, **options)
+        self.globals.clear()
+        self.globals.update(macros)
+        self.filters.clear()
+        self.tests.clear()
+        self._callables = [m for m in macros.values()]
+        self.known = dict(known) if known is not None else signatures(macros)
+        self.on_problems = on_problems
+
+    @classmethod
+    def like(cls, other: Environment, macros: Mapping[str, Callable], **kwargs) -> "PageEnvironment":
+        """A page environment with the syntax settings (delimiters, whitespace) of ``other``."""
+        keep = ("block_start_string", "block_end_string", "variable_start_string", "variable_end_string",
+                "comment_start_string", "comment_end_string", "line_statement_prefix", "line_comment_prefix",
+                "trim_blocks", "lstrip_blocks", "newline_sequence", "keep_trailing_newline", "undefined")
+        return cls(macros, **kwargs, **{k: getattr(other, k) for k in keep})
+
+    def _parse(self, source, name, filename):
+        try:
+            tree = super()._parse(source, name, filename)
+        except TemplateSyntaxError as exc:
+            problems = [(exc.lineno, f"Jinja syntax error: {exc.message}")]
+        else:
+            problems = [(line, msg) for line, msg, _ in audit(tree, source, self.known)[0]]
+            if not problems:
+                return tree
+        if self.on_problems is not None:
+            self.on_problems(source, problems)
+        raise PageError(problems)
+
+    # The sandbox proper: nothing is reachable from a page but the macros themselves.
+    def is_safe_attribute(self, obj, attr, value):
+        return False
+
+    def is_safe_callable(self, obj):
+        return any(obj is m for m in self._callables)
+
+    def getattr(self, obj, attribute):
+        raise SecurityError(f"pages may not read attributes ('.{attribute}')")
+
+    def getitem(self, obj, argument):
+        raise SecurityError("pages may not read items ('[...]')")
+
+    def call_binop(self, context, operator, left, right):
+        raise SecurityError(f"pages may not compute ('{operator}')")
+
+    def call_unop(self, context, operator, arg):
+        raise SecurityError(f"pages may not compute ('{operator}')")
+
+
+# --------------------------------------------------------------------------------- checking
 
 
 @dataclass
@@ -56,59 +348,75 @@ class PageIndex:
             self.order.append((page, kind, ident))
 
 
+def read_page(path: Path, rel: str) -> tuple[str | None, Problem | None]:
+    """A page's text, or a problem naming the file and line when it is not UTF-8 text."""
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, Problem(rel, line, f"is not UTF-8 text (byte 0x{raw[exc.start]:02x} cannot be read); save the page as UTF-8")
+
+
 def scan(docs_dir: Path, hb: Handbook, extra_macros: tuple[str, ...] = ()) -> tuple[list[Problem], PageIndex]:
     """Return (problems, where prompts and forms are shown) for every page under docs_dir."""
     problems: list[Problem] = []
     index = PageIndex()
     root = docs_dir.parent
-    known = set(MACROS) | set(extra_macros)
-    for md in sorted(docs_dir.rglob("*.md")):
-        text = md.read_text(encoding="utf-8")
+    known = signatures(extra_macros)
+    parser = Environment()  # parses only: nothing in a page is run here
+    pages = sorted(p for p in docs_dir.rglob("*") if p.suffix.lower() in PAGE_SUFFIXES and p.is_file())
+    for md in pages:
         rel = str(md.relative_to(root))
-        page = str(md.relative_to(docs_dir))
-        for m in CALL.finditer(text):
-            name, raw = m.group(1), m.group(2)
-            line = text.count("\n", 0, m.start()) + 1
-            if name not in known:
-                problems.append(Problem(rel, line, f"unknown macro '{name}'; known macros: {', '.join(sorted(known))}", field=name))
-                continue
-            try:
-                args = ast.literal_eval(f"({raw},)") if raw.strip() else ()
-            except (ValueError, SyntaxError):
-                continue  # a computed argument: checked when the page renders
-            if name in render.Renderer.ID_ARGS and args:
-                ids = [a for a in args[:2 if name == "compare" else 1] if isinstance(a, str)]
-                attr, what = render.Renderer.ID_ARGS[name]
-                coll = getattr(hb, attr)
-                for ident in ids:
-                    if ident not in coll:
-                        problems.append(Problem(rel, line, f"macro '{name}': unknown {what} id '{ident}'; known ids: {', '.join(sorted(coll))}", field=name))
-                if name == "prompt" and ids and ids[0] in hb.prompts:
-                    index.place(page, "prompt", ids[0])
-                if name == "prompts" and ids and ids[0] in hb.prompt_groups:
-                    for p in hb.prompts.values():
-                        if p["group"] == ids[0]:
-                            index.place(page, "prompt", p["id"])
-                if name == "case_study" and ids and ids[0] in hb.case_studies:
-                    for q in hb.case_studies[ids[0]].get("questions") or []:
-                        index.place(page, "prompt", q)
-                if name == "self_check" and ids and ids[0] in hb.forms:
-                    index.place(page, "form", ids[0])
-            if name == "case_studies":
-                for cs in sorted(hb.case_studies.values(), key=lambda c: c["number"]):
-                    for q in cs.get("questions") or []:
-                        index.place(page, "prompt", q)
-        for m in NAME.finditer(text):
-            name = m.group(1)
-            if name not in VARIABLES and name not in known:
-                line = text.count("\n", 0, m.start()) + 1
-                problems.append(Problem(rel, line, f"unknown variable '{name}'; pages may call the handbook's macros ({', '.join(sorted(known))})", field=name))
+        page = md.relative_to(docs_dir).as_posix()
+        text, bad = read_page(md, rel)
+        if bad:
+            problems.append(bad)
+            continue
+        try:
+            tree = parser.parse(text)
+        except TemplateSyntaxError as exc:
+            problems.append(Problem(rel, exc.lineno, f"Jinja syntax error: {exc.message}"))
+            continue
+        found, calls = audit(tree, text, known)
+        problems += [Problem(rel, line, msg, field=name) for line, msg, name in found]
+        for call in calls:
+            problems += [Problem(rel, call.line, msg, field=call.name) for msg in _unknown_ids(call, hb)]
+            _place(index, page, call, hb)
     form_file = hb.files["forms"].rel if "forms" in hb.files else "data/forms.yml"
     for fid in hb.forms:
         if fid not in index.form_pages and not hb.forms[fid].get("prompt_groups"):
             line = hb.files["forms"].loc.line(("forms", list(hb.forms).index(fid))) if "forms" in hb.files else 1
             problems.append(Problem(form_file, line, f"form '{fid}' is on no page; add {{{{ self_check(\"{fid}\") }}}} to the page it belongs on", fid, "id"))
     return problems, index
+
+
+def _unknown_ids(call: MacroCall, hb: Handbook) -> list[str]:
+    if call.name not in render.Renderer.ID_ARGS:
+        return []
+    attr, what = render.Renderer.ID_ARGS[call.name]
+    coll = getattr(hb, attr)
+    ids = [v for v in list(call.args.values())[: 2 if call.name == "compare" else 1] if isinstance(v, str)]
+    return [f"macro '{call.name}': unknown {what} id '{ident}'; known ids: {', '.join(sorted(coll))}" for ident in ids if ident not in coll]
+
+
+def _place(index: PageIndex, page: str, call: MacroCall, hb: Handbook) -> None:
+    ident = next(iter(call.args.values()), None)
+    if call.name == "prompt" and ident in hb.prompts:
+        index.place(page, "prompt", ident)
+    elif call.name == "prompts" and ident in hb.prompt_groups:
+        for p in hb.prompts.values():
+            if p["group"] == ident:
+                index.place(page, "prompt", p["id"])
+    elif call.name == "case_study" and ident in hb.case_studies:
+        for q in hb.case_studies[ident].get("questions") or []:
+            index.place(page, "prompt", q)
+    elif call.name == "self_check" and ident in hb.forms:
+        index.place(page, "form", ident)
+    elif call.name == "case_studies":
+        for cs in sorted(hb.case_studies.values(), key=lambda c: c["number"]):
+            for q in cs.get("questions") or []:
+                index.place(page, "prompt", q)
 
 
 def check(docs_dir: Path, hb: Handbook, extra_macros: tuple[str, ...] = ()) -> PageIndex:
