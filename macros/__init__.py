@@ -74,7 +74,8 @@ def _page_titles(nav) -> dict[str, str]:
 
 
 def _reporting(macro, env):
-    """An id only known when the page renders (computed): stop the build with a clear message.
+    """An unknown id at render time (check refuses it first; this is the backstop): stop the build
+    with a clear message.
 
     mkdocs-macros would print a traceback for an ordinary exception; SystemExit passes through it.
     """
@@ -135,7 +136,7 @@ def _where(env, source: str) -> tuple[str, int]:
         return rel, 0
     if source and full.endswith(source):
         return rel, full[: len(full) - len(source)].count("\n")
-    return f"{rel} (page title)", 0
+    return f"{rel} (its title, from nav or front matter)", 0
 
 
 def on_post_page_macros(env):
