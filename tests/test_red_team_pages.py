@@ -186,3 +186,5 @@ def test_the_page_environment_audits_before_compiling(tmp_path):
     assert env.from_string('# T\n\n{{ figure("grow") }}\n').render(config=Live()) == "# T\n\n<figure grow>"
     with pytest.raises(PageError):
         env.from_string("{{ config }}")
+    # a macro call shown as text, as the README says, stays text
+    assert env.from_string('`{% raw %}{{ figure("grow") }}{% endraw %}`').render() == '`{{ figure("grow") }}`'
