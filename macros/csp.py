@@ -84,5 +84,6 @@ def main(site: Path) -> int:
     for source, pages in sorted(scripts.items()):
         where = pages[0] if len(pages) == 1 else f"{len(pages)} pages, e.g. {pages[0]}"
         print(f"  {source}  {where}", file=sys.stderr)
-    print("Put the first value in examples/nginx/handbook.conf (both add_header lines) and the README.", file=sys.stderr)
+    print("Put the first value in examples/nginx/handbook.conf (both add_header lines) and in the README's nginx,\n"
+          "Apache and IIS settings (IIS sends one header: the first value, then '; frame-ancestors ...').", file=sys.stderr)
     return 0

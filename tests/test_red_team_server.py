@@ -20,6 +20,7 @@ from urllib.parse import urlparse
 import pytest
 
 from conftest import CHROMIUM, CHROMIUM_ARGS, serve_dir
+from conftest import ROOT, handbook
 from macros.csp import FRAME_ANCESTORS, inline_scripts, policy
 from test_intranet import MOUNTS, SNIPPET, render_snippet, run_nginx
 from webcheck import fill_controls, first_answer_box, pages_of, ready, search
@@ -166,6 +167,32 @@ def test_snippet_sends_the_policy_this_build_needs(site):
         assert directive in want
     assert "unsafe-inline" not in want and "unsafe-eval" not in want
     assert not re.search(r"https?:|//|\*", want), "the policy must allow no other host"
+
+
+def test_csp_hashes_exactly_what_a_browser_would_run(tmp_path):
+    import base64
+    import hashlib
+
+    (tmp_path / "index.html").write_text(
+        '<script>a()</script><script type="application/json">{"x": 1}</script><script src="x.js"></script>'
+        '<SCRIPT type="module">b()</SCRIPT><script type=text/javascript>c()</script>', encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "page.html").write_text("<script>a()</script>", encoding="utf-8")
+    sha = {s: "'sha256-" + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() + "'" for s in ("a()", "b()", "c()")}
+    assert inline_scripts(tmp_path) == {sha["a()"]: ["index.html", "sub/page.html"], sha["b()"]: ["index.html"], sha["c()"]: ["index.html"]}
+    r = handbook("csp", "-d", str(tmp_path))
+    assert r.returncode == 0 and r.stdout.splitlines() == [f"Content-Security-Policy: {policy(tmp_path)}",
+                                                           f"Content-Security-Policy: {FRAME_ANCESTORS}"], r.stdout + r.stderr
+    r = handbook("csp", "-d", str(tmp_path / "nowhere"))
+    assert r.returncode == 1 and "not a built handbook" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_readme_gives_every_server_the_same_policy(site):
+    """The README's nginx, Apache and IIS settings all send this build's policy."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    found = re.findall(r"default-src 'self';[^\"]*?form-action 'self'", readme)
+    assert len(found) >= 4, "README should give the policy for nginx (both blocks), Apache and IIS"
+    assert set(found) == {policy(site)}, "README's Content-Security-Policy is not this build's: run `python -m macros csp`"
 
 
 def test_every_inline_script_of_the_build_is_hashed(site):
