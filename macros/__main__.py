@@ -100,7 +100,11 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("-a", "--dev-addr", default="127.0.0.1:8000")
     z = sub.add_parser("zip", help="build the file-openable edition and zip it")
     z.add_argument("-o", "--output", default="dist/handbook-offline.zip")
+    sub.add_parser("csp", help="print the Content-Security-Policy for a built site").add_argument("-d", "--site-dir", default="site")
     args = ap.parse_args(argv)
+    if args.cmd == "csp":  # reads the built site only: see macros/csp.py
+        from .csp import main as csp
+        return csp(Path(args.site_dir))
     config = Path(args.config_file).resolve()
     t0 = time.perf_counter()
     try:

@@ -2,6 +2,7 @@
 (examples/nginx/handbook.conf), at the root of a host and under the sub-path /handbook/."""
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -38,17 +39,17 @@ def render_snippet(site: Path, ports: list[int]) -> str:
     return text
 
 
-@pytest.fixture(scope="module")
-def nginx(site, tmp_path_factory):
-    """nginx serving the built site with the snippet: {"/": base URL, "/handbook/": base URL}."""
+@contextlib.contextmanager
+def run_nginx(tmp: Path, snippet_for):
+    """Debian's nginx on two free loopback ports with `snippet_for([sub_port, root_port])` as its
+    site configuration; yields {"/": root URL, "/handbook/": sub-path URL, "log": access log}."""
     if not Path(NGINX).exists():
         pytest.fail("Debian's nginx is not installed: run `make test` (scripts/system-deps.sh installs it)")
-    tmp = tmp_path_factory.mktemp("nginx")
     for d in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
-        (tmp / d).mkdir()
+        (tmp / d).mkdir(exist_ok=True)
     for attempt in range(3):
         sub_port, root_port = _free_port(), _free_port()
-        (tmp / "handbook.conf").write_text(render_snippet(site, [sub_port, root_port]), encoding="utf-8")
+        (tmp / "handbook.conf").write_text(snippet_for([sub_port, root_port]), encoding="utf-8")
         user = "user root;" if os.geteuid() == 0 else ""  # as root, workers would otherwise run as nobody
         (tmp / "nginx.conf").write_text(f"""
 {user}
@@ -91,7 +92,8 @@ http {{
     else:
         pytest.fail("nginx did not start: " + (tmp / "error.log").read_text(errors="replace"))
     try:
-        yield {"/": f"http://127.0.0.1:{root_port}/", "/handbook/": f"http://127.0.0.1:{sub_port}/handbook/"}
+        yield {"/": f"http://127.0.0.1:{root_port}/", "/handbook/": f"http://127.0.0.1:{sub_port}/handbook/",
+               "log": tmp / "access.log"}
     finally:
         proc.terminate()
         try:
@@ -99,6 +101,13 @@ http {{
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+@pytest.fixture(scope="module")
+def nginx(site, tmp_path_factory):
+    """nginx serving the built site with the snippet: {"/": base URL, "/handbook/": base URL}."""
+    with run_nginx(tmp_path_factory.mktemp("nginx"), lambda ports: render_snippet(site, ports)) as urls:
+        yield urls
 
 
 MOUNTS = ["/", "/handbook/"]
