@@ -93,6 +93,7 @@ def form_model(hb: Handbook, form_id: str) -> dict:
         "title": form["title"],
         "intro": form.get("intro"),
         "source": form.get("source"),
+        "editorial": form.get("editorial"),
         "fields": [field_model(hb, f"{fid}.{fd['id']}", fd) for fd in form.get("fields") or []],
         "items": items,
         "rows": rows,
