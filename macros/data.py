@@ -284,6 +284,8 @@ def _schema_error_to_problem(f: DataFile, err) -> Problem:
         return f.problem(path, f"expected {want}, got {_describe(err.instance)}", field=field_name)
     if v in ("minLength", "pattern") and isinstance(err.instance, str) and not err.instance.strip():
         return f.problem(path, "is empty; expected some text", field=field_name)
+    if v == "pattern" and schema.get("x-message"):
+        return f.problem(path, schema["x-message"], field=field_name)
     if v == "pattern" and schema.get("pattern", "").startswith("^[a-z0-9]"):
         return f.problem(path, f"'{err.instance}' is not a valid id; expected kebab-case: lower-case letters and digits joined by single hyphens, e.g. 'open-questions'", field=field_name)
     if v == "enum":
@@ -309,6 +311,8 @@ def _expected_from(prop: dict) -> str:
     ref = prop.get("x-ref") or prop.get("$ref") or ""
     if ref.endswith("/text"):
         return "some text"
+    if ref.endswith(("/line", "/abbreviation")):
+        return "one line of text"
     if ref.endswith("/id"):
         return "a kebab-case id"
     if prop.get("type") in _TYPE_NAMES:

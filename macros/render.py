@@ -21,7 +21,23 @@ from . import learning_record, self_check
 from .data import Handbook
 
 TEMPLATES = Path(__file__).parent / "templates"
-BREAK = "@@hb-break@@"
+# Where a template needs a Markdown block break (after a heading). Data cannot forge it: every data
+# string is escaped, so it can never hold a '<'.
+BREAK = Markup("<!--hb-break-->")
+
+# Characters that mean something to Markdown (or its extensions: attr_list braces, tables' pipes)
+# or to HTML, written as character references. The same text then reads as itself in a Markdown
+# heading, in an abbreviation and in raw HTML, and can start no link, image, emphasis, code span,
+# attribute list or element.
+_MD_REFS = {ord(c): f"&#{ord(c)};" for c in "&<>\"'\\`*_{}[]()!#|~^=$:"}
+
+
+def md(value) -> Markup:
+    """Data text for a place Markdown reads (a heading a template writes): escaped for HTML and
+    Markdown alike. Line breaks become spaces, so the text cannot start a line of its own."""
+    if isinstance(value, Markup):
+        raise TypeError("md takes plain data text, not markup")
+    return Markup(" ".join(str(value).split()).translate(_MD_REFS))
 
 
 class UnknownId(LookupError):
@@ -69,6 +85,7 @@ class Renderer:
             keep_trailing_newline=False,
         )
         self._abbr_re, self._abbr = self._abbreviations()
+        self._abbr_html = {t: Markup('<abbr title="{}">{}</abbr>').format(e, t) for t, e in self._abbr.items()}
         self._cites: dict[tuple, Markup] = {}
         self._texts: dict[str, Markup] = {}
         self._group_prompts: dict[str, list[dict]] = {}
@@ -78,6 +95,7 @@ class Renderer:
             text=self.text,
             paras=self.paras,
             wrap=wrap_lines,
+            md=md,
             row_field=self._row_field,
         )
         self.env.globals.update(BREAK=BREAK, cite=self.cite, link=lambda page, anchor="": self.link(page, anchor), hb=hb,
@@ -94,13 +112,20 @@ class Renderer:
 
     def text(self, value: str) -> Markup:
         """Escape plain text and mark up every glossary abbreviation in it (once per distinct text:
-        labels such as 'Your notes' recur thousands of times in a large handbook)."""
+        labels such as 'Your notes' recur thousands of times in a large handbook). Terms are found
+        in the text itself, not in its escaped form, so a term never matches inside an entity."""
         out = self._texts.get(value)
         if out is None:
-            html = str(escape(value))
-            if self._abbr_re is not None:
-                html = self._abbr_re.sub(lambda m: f'<abbr title="{escape(self._abbr[m.group(1)])}">{m.group(1)}</abbr>', html)
-            out = self._texts[value] = Markup(html)
+            if self._abbr_re is None:
+                out = escape(value)
+            else:
+                parts, pos = [], 0
+                for m in self._abbr_re.finditer(value):
+                    parts += [escape(value[pos:m.start()]), self._abbr_html[m.group(1)]]
+                    pos = m.end()
+                parts.append(escape(value[pos:]))
+                out = Markup("".join(parts))
+            self._texts[value] = out
         return out
 
     def paras(self, value: str) -> Markup:
@@ -128,7 +153,8 @@ class Renderer:
         html = self.env.get_template(template).render(**ctx)
         # Raw HTML blocks in Markdown must not contain blank lines or 4-space indents;
         # a template marks a deliberate block break (e.g. after a Markdown heading) with BREAK.
-        lines = (line.strip() for line in html.splitlines())
+        # Lines are split where Markdown splits them ('\n', and '\r' which it reads as one).
+        lines = (line.strip() for line in html.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
         return "\n".join(line for line in lines if line).replace(BREAK, "\n\n")
 
     # ------------------------------------------------------------------ macros
@@ -221,8 +247,12 @@ class Renderer:
         return self._render("contacts.html", contacts=self.school_contacts)
 
     def abbreviations_markdown(self) -> str:
-        """Markdown `abbr` definitions so page prose gets the same expansions as data."""
-        return "\n".join(f"*[{t}]: {e}" for t, e in self._abbr.items())
+        """Markdown `abbr` definitions so page prose gets the same expansions as data.
+
+        The schema keeps a term and its expansion on one line and the term free of [ ] and \\.
+        Markdown takes the expansion as it is, as the abbreviation's title, and escapes it there,
+        except for what already looks like an entity: so '&' is written as '&amp;'."""
+        return "\n".join(f"*[{' '.join(t.split())}]: {' '.join(e.split()).replace('&', '&amp;')}" for t, e in self._abbr.items())
 
 
 
