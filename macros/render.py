@@ -29,7 +29,7 @@ BREAK = Markup("<!--hb-break-->")
 # or to HTML, written as character references. The same text then reads as itself in a Markdown
 # heading, in an abbreviation and in raw HTML, and can start no link, image, emphasis, code span,
 # attribute list or element.
-_MD_REFS = {ord(c): f"&#{ord(c)};" for c in "&<>\"'\\`*_{}[]()!#|~^=$:"}
+_MD_REFS = {ord(c): f"&#{ord(c)};" for c in "&<>\"'\\`*_{}[]()!#|~^="}
 
 
 def md(value) -> Markup:
@@ -41,7 +41,16 @@ def md(value) -> Markup:
 
 
 class UnknownId(LookupError):
-    """A page asked a macro for an id the data does not have."""
+    """A page asked a macro for an id the data does not have (or a page cannot be built as asked)."""
+
+
+class DuplicateHtmlId(UnknownId):
+    """Two things on one page would have the same HTML id (links, labels and saved answers would
+    go to the first)."""
+
+
+# An HTML id a template writes: id="..." in markup, { #... } on a Markdown heading.
+_HTML_ID = re.compile(r'(?<![\w-])id="([^"]+)"|\{ #([^\s}]+) \}')
 
 
 def _default_link(page: str, anchor: str = "") -> str:
@@ -59,6 +68,7 @@ class Renderer:
         "compare": ("lists", "list"),
         "prompts": ("prompt_groups", "prompt group"),
         "self_check": ("forms", "form"),
+        "definitions": ("definition_topics", "definitions topic"),
     }
 
     # The school's own people to approach ({role, name, how}), from the front end's configuration
@@ -76,6 +86,11 @@ class Renderer:
         self.page_titles = page_titles or {}
         self.namespace = namespace
         self.link = link
+        # The page being rendered (src path), set by the front end (macros/__init__.py) so that
+        # HTML ids can be checked page by page; None: not checked.
+        self.current_page: Callable[[], str | None] = lambda: None
+        self._ids_page: str | None = None
+        self._ids: set[str] = set()
         self.env = Environment(
             loader=FileSystemLoader(str(TEMPLATES)),
             autoescape=True,
@@ -155,7 +170,32 @@ class Renderer:
         # a template marks a deliberate block break (e.g. after a Markdown heading) with BREAK.
         # Lines are split where Markdown splits them ('\n', and '\r' which it reads as one).
         lines = (line.strip() for line in html.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
-        return "\n".join(line for line in lines if line).replace(BREAK, "\n\n")
+        out = "\n".join(line for line in lines if line).replace(BREAK, "\n\n")
+        page = self.current_page()
+        if page is not None:
+            self._check_ids(page, out)
+        return out
+
+    def _check_ids(self, page: str, out: str) -> None:
+        """Every HTML id the handbook writes on a page is written once: two items with the same id
+        (a list item 'a-b' and a prompt 'a-b'), or one item shown twice, stop the build."""
+        if page != self._ids_page:
+            self._ids_page, self._ids = page, set()
+        for m in _HTML_ID.finditer(out):
+            hid = m.group(1) or m.group(2)
+            if hid not in self._ids:
+                self._ids.add(hid)
+                continue
+            from .data import html_id_owners
+
+            owners = html_id_owners(self.hb, hid)
+            if len(owners) >= 2:
+                what = f"is made by both {' and '.join(owners)}; rename one of them"
+            elif owners:
+                what = f"is made twice, by {owners[0]}: it is shown twice on this page; show it once"
+            else:
+                what = "is made twice"
+            raise DuplicateHtmlId(f"HTML id '{hid}' {what} (ids must be unique on a page)")
 
     # ------------------------------------------------------------------ macros
     def figure(self, list_id: str) -> str:
@@ -185,7 +225,7 @@ class Renderer:
         return self._render("definitions.html", defs=[self._get("definition", def_id)])
 
     def definitions(self, topic: str | None = None) -> str:
-        defs = [d for d in self.hb.definitions.values() if topic is None or d["topic"] == topic]
+        defs = list(self.hb.definitions.values()) if topic is None else self._get("definitions", topic)
         return self._render("definitions.html", defs=defs)
 
     def definitions_compared(self) -> str:

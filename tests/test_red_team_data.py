@@ -335,3 +335,123 @@ def test_check_names_file_line_item_and_field_for_a_line_break(tmp_path):
     r = handbook("check", cwd=proj)
     assert r.returncode == 1 and "Traceback" not in r.stderr
     assert re.search(rf"^data/glossary.yml:{line}: item '[a-z0-9-]+': field 'expansion': must be on one line", r.stderr, re.M), r.stderr
+
+
+# ------------------------------------------------------------------ silent losses are errors
+EXAMPLE = ROOT / "examples" / "school"
+
+
+@pytest.fixture
+def school_copy(tmp_path) -> Path:
+    proj = copy_project(tmp_path / "proj")
+    shutil.copytree(EXAMPLE, proj / "examples" / "school", ignore=shutil.ignore_patterns("site"))
+    return proj
+
+
+def _school_check(proj: Path):
+    r = handbook("-f", "examples/school/mkdocs.yml", "check", cwd=proj)
+    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stdout + r.stderr
+    return r.stderr
+
+
+def test_a_missing_local_data_folder_is_an_error(school_copy, tmp_path):
+    from macros.data import HandbookError, load
+
+    cfg = school_copy / "examples" / "school" / "mkdocs.yml"
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace("local_data: [data]", "local_data: [dta]"), encoding="utf-8")
+    assert "examples/school/dta:1: is not a folder, but extra.handbook.local_data names it" in _school_check(school_copy)
+    # plain mkdocs says the same, and builds nothing
+    r = handbook("-f", "examples/school/mkdocs.yml", "build", "-d", str(tmp_path / "out"), cwd=school_copy)
+    assert r.returncode == 1 and "is not a folder" in r.stderr and not (tmp_path / "out").exists()
+    with pytest.raises(HandbookError):
+        load(ROOT / "data", [tmp_path / "no-such-folder"])
+
+
+def test_a_school_form_cannot_take_a_core_forms_prompt_group(school_copy):
+    local = school_copy / "examples" / "school" / "data" / "forms.yml"
+    local.write_text("""forms:
+  - id: our-reflections
+    title: Our reflections
+    prompt_groups: [points-for-reflection]
+    item_fields:
+      - {id: notes, type: text, label: Our notes}
+""", encoding="utf-8")
+    core_line = next(i for i, l in enumerate((ROOT / "data" / "forms.yml").read_text(encoding="utf-8").splitlines(), 1)
+                     if "prompt_groups: [points-for-reflection" in l)
+    err = _school_check(school_copy)
+    assert ("examples/school/data/forms.yml:4: item 'our-reflections': field 'prompt_groups': prompt group 'points-for-reflection' "
+            f"already has its fields from form 'reflections' (data/forms.yml:{core_line}); a group belongs to one form") in err, err
+
+
+def test_an_unknown_definitions_topic_is_an_error(tmp_path, fresh_hb):
+    from macros.render import Renderer, UnknownId
+
+    proj = copy_project(tmp_path / "handbook")
+    page = proj / "content" / "compare.md"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text + '\n{{ definitions("mentorin") }}\n', encoding="utf-8")
+    line = text.count("\n") + 2
+    r = handbook("check", cwd=proj)
+    assert r.returncode == 1
+    assert (f"content/compare.md:{line}: field 'definitions': macro 'definitions': unknown definitions topic id 'mentorin'; "
+            "known ids: both, coaching, mentoring") in r.stderr, r.stderr
+    # a topic computed on the page is checked when it renders
+    with pytest.raises(UnknownId, match="unknown definitions topic id 'mentorin'"):
+        Renderer(fresh_hb).definitions("mentor" + "in")
+    assert 'id="coaching-curee"' in Renderer(fresh_hb).definitions("coaching")
+
+
+@pytest.mark.parametrize("clash", ["same-term", "same-term-other-case", "same-id"])
+def test_a_school_glossary_term_cannot_replace_a_core_one_silently(clash, school_copy):
+    term, ident = {"same-term": ("AfL", "our-afl"), "same-term-other-case": ("AFL", "our-afl"), "same-id": ("Our AfL", "afl")}[clash]
+    (school_copy / "examples" / "school" / "data" / "glossary.yml").write_text(f"""terms:
+  - id: {ident}
+    term: {term}
+    expansion: Assessment for Learning, as we do it
+    source: {{doc: llanfair-valley-programme-review, at: Glossary}}
+""", encoding="utf-8")
+    core = (ROOT / "data" / "glossary.yml").read_text(encoding="utf-8").splitlines()
+    err = _school_check(school_copy)
+    if clash == "same-id":
+        core_line = core.index("  - id: afl") + 1
+        assert f"examples/school/data/glossary.yml:2: item 'afl': field 'id': duplicate glossary term id" in err, err
+        assert f"data/glossary.yml:{core_line}" in err
+    else:
+        core_line = core.index("    term: AfL") + 1
+        assert (f"examples/school/data/glossary.yml:3: item 'our-afl': field 'term': term '{term}' is already in the glossary "
+                f"(as 'afl' in data/glossary.yml:{core_line})") in err, err
+
+
+def _build_fails(proj: Path, tmp_path: Path) -> str:
+    r = handbook("build", "-d", str(tmp_path / "out"), cwd=proj)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "Traceback" not in r.stderr and not (tmp_path / "out").exists()
+    return r.stderr
+
+
+def test_two_items_with_one_html_id_on_a_page_stop_the_build(tmp_path):
+    """A prompt whose id is a list item's HTML id ('grow-goal', item 'goal' of list 'grow'), both on one page."""
+    proj = copy_project(tmp_path / "handbook")
+    prompts = proj / "data" / "prompts.yml"
+    prompts.write_text(prompts.read_text(encoding="utf-8") + """  - id: grow-goal
+    group: points-for-reflection
+    text: What is your goal?
+    source: {doc: wg-booklet, at: Figure 8}
+""", encoding="utf-8")
+    prompt_line = prompts.read_text(encoding="utf-8").splitlines().index("  - id: grow-goal") + 1
+    lists = (proj / "data" / "lists.yml").read_text(encoding="utf-8").splitlines()
+    item_line = lists.index("      - id: goal", lists.index("  - id: grow")) + 1
+    page = proj / "content" / "coaching.md"
+    page.write_text(page.read_text(encoding="utf-8").replace('{{ figure("grow") }}', '{{ figure("grow") }}\n\n{{ prompt("grow-goal") }}'), encoding="utf-8")
+    err = _build_fails(proj, tmp_path)
+    assert ("content/coaching.md: HTML id 'grow-goal' is made by both item 'goal' of list 'grow' "
+            f"(data/lists.yml:{item_line}) and prompt 'grow-goal' (data/prompts.yml:{prompt_line}); rename one of them") in err, err
+
+
+def test_one_item_shown_twice_on_a_page_stops_the_build(tmp_path):
+    proj = copy_project(tmp_path / "handbook")
+    page = proj / "content" / "coaching.md"
+    page.write_text(page.read_text(encoding="utf-8") + '\n{{ prompt("reflect-need-coaching") }}\n', encoding="utf-8")
+    err = _build_fails(proj, tmp_path)
+    assert "content/coaching.md: HTML id 'reflect-need-coaching' is made twice, by prompt 'reflect-need-coaching' (data/prompts.yml:" in err, err
+    assert "shown twice on this page; show it once" in err
