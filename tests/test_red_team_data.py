@@ -126,6 +126,43 @@ def test_hostile_data_reads_as_itself(hostile_site):
         assert normalise(body).count(PAYLOAD) >= 3, name
 
 
+def test_hostile_data_is_never_half_read(hostile_site):
+    """Wherever the payload starts, all of it follows as text: no part became emphasis, code, a
+    link, an attribute or a paragraph break. Wrapped SVG labels (aria-hidden) read the same."""
+    start = PAYLOAD[:30]
+    seen = 0
+    for p in _pages(hostile_site):
+        raw = p.read_text(encoding="utf-8")
+        m = re.search(r'<article class="md-content__inner[^"]*">(.*)</article>', raw, re.S)
+        text = normalise(m.group(1) if m else raw)
+        at = [i.start() for i in re.finditer(re.escape(start), text)]
+        bad = [text[i: i + len(PAYLOAD) + 20] for i in at if text[i: i + len(PAYLOAD)] != PAYLOAD]
+        assert not bad, (p.name, bad[:2])
+        seen += len(at)
+    assert seen > 500, seen  # every text field of every data file, shown somewhere
+
+
+def test_hostile_site_in_chromium(hostile_site, page):
+    """In the browser: no dialog, no request to another host, and search shows the payload as text."""
+    from webcheck import ready, search, static_server
+
+    dialogs, offsite = [], []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.on("request", lambda r: offsite.append(r.url) if "evil.example" in r.url else None)
+    with static_server(hostile_site) as base:
+        for name in ("case-studies.html", "coaching.html", "glossary.html", "getting-involved.html"):
+            page.goto(base + name)
+            ready(page)
+            for h in page.locator("h2, h3").all()[:12]:
+                h.hover()
+        assert page.locator("h2#case-study-herbert-thompson").count() == 0  # not on this page
+        hrefs = search(page, "cell")  # a word of the payload that stands alone
+        assert hrefs
+        assert page.locator(".md-search-result b, .md-search-result img, .md-search-result script").count() == 0
+        assert "<b>bold</b>" in page.locator(".md-search-result").first.inner_text()
+    assert dialogs == [] and offsite == [] and page.js_errors == [], (dialogs, offsite, page.js_errors)
+
+
 def test_form_title_heading_reads_as_itself(hostile_site):
     raw = (hostile_site / "getting-involved.html").read_text(encoding="utf-8")
     headings = [normalise(re.sub(r'<a class="headerlink".*?</a>', "", h)) for h in re.findall(r"<h3 [^>]*>(.*?)</h3>", raw, re.S)]
