@@ -565,11 +565,13 @@ def html_id_owners(hb: Handbook, html_id: str) -> list[str]:
     start with it), each as "what 'id' (file:line)": to say which two items share an id on a page."""
     exact: list[str] = []
     prefixed: list[tuple[int, str]] = []
+    # A form's controls are hb-FORM--ITEM--FIELD (self_check.html_id): they belong to the form.
+    probe = html_id[3:].split("--")[0] if html_id.startswith("hb-") else html_id
 
     def consider(key: str, described: str) -> None:
-        if html_id == key:
+        if probe == key:
             exact.append(described)
-        elif html_id.startswith(key + "-"):
+        elif probe.startswith(key + "-"):
             prefixed.append((len(key), described))
 
     def items(f: DataFile, lst_id: str, parent: str | None, path: tuple, its: list) -> None:

@@ -492,3 +492,14 @@ def test_one_item_shown_twice_on_a_page_stops_the_build(tmp_path):
     err = _build_fails(proj, tmp_path)
     assert "content/coaching.md: HTML id 'reflect-need-coaching' is made twice, by prompt 'reflect-need-coaching' (data/prompts.yml:" in err, err
     assert "shown twice on this page; show it once" in err
+
+
+def test_one_form_shown_twice_on_a_page_names_the_form(tmp_path):
+    proj = copy_project(tmp_path / "handbook")
+    page = proj / "content" / "coaching.md"
+    page.write_text(page.read_text(encoding="utf-8") + '\n{{ self_check("grow-planner") }}\n', encoding="utf-8")
+    forms = (proj / "data" / "forms.yml").read_text(encoding="utf-8").splitlines()
+    line = forms.index("  - id: grow-planner") + 1
+    err = _build_fails(proj, tmp_path)
+    assert re.search(r"content/coaching.md: HTML id 'hb-grow-planner--[a-z0-9-]+' is made twice, by form 'grow-planner' "
+                     rf"\(data/forms.yml:{line}\): it is shown twice on this page; show it once", err), err
