@@ -142,6 +142,39 @@ def test_hostile_data_is_never_half_read(hostile_site):
     assert seen > 500, seen  # every text field of every data file, shown somewhere
 
 
+# Text fields readers never see (a source's text file and place labels are for maintainers).
+NOT_SHOWN = {"file", "parts"}
+
+
+def test_every_text_field_reads_as_itself(hostile_site):
+    """Each kind of text field (file, then path of keys), hostile, is on some page word for word."""
+    text = []
+    for p in _pages(hostile_site):
+        raw = p.read_text(encoding="utf-8")
+        m = re.search(r'<article class="md-content__inner[^"]*">(.*)</article>', raw, re.S)
+        text.append(normalise(m.group(1) if m else raw))
+    text = "\n".join(text)
+    kinds: dict[str, list[str]] = {}
+
+    def walk(node, path):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                walk(v, path + (k,))
+        elif isinstance(node, list):
+            for v in node:
+                walk(v, path + ("[]",))
+        elif isinstance(node, str) and node.endswith(PAYLOAD):
+            kinds.setdefault("/".join(path), []).append(node)
+
+    for f in sorted((hostile_site.parent / "data").glob("*.yml")):
+        walk(yaml.safe_load(f.read_text(encoding="utf-8")), (f.stem,))
+    assert len(kinds) > 50, sorted(kinds)
+    missing = [k for k, values in kinds.items()
+               if [p for p in k.split("/") if p != "[]"][-1] not in NOT_SHOWN
+               and not any(" ".join(v.split()[-30:]) in text for v in values)]
+    assert not missing, missing
+
+
 def test_hostile_site_in_chromium(hostile_site, page):
     """In the browser: no dialog, no request to another host, and search shows the payload as text."""
     from webcheck import ready, search, static_server
