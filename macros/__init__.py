@@ -45,6 +45,7 @@ def define_env(env):
     except ValueError as exc:
         raise PluginError(f"{Path(env.conf['config_file_path']).name}: {exc}") from None
     renderer = Renderer(hb, link=link, pages=pages, page_titles=_page_titles(env.conf["nav"]), namespace=namespace)
+    renderer.current_page = lambda: env.page.file.src_uri if env.page is not None else None  # ids are checked per page
     try:
         renderer.school_contacts = check_contacts(settings.get("contacts"))
     except ValueError as exc:
