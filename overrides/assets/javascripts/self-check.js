@@ -96,9 +96,9 @@
       if (!el.hasAttribute || !el.hasAttribute("data-hb-key")) return;
       limit(el);
       var rows = el.closest("[data-hb-rows]");
-      if (rows) { rows.hbWidget.save(); saving(); return; }
+      if (rows) { if (rows.hbWidget.save()) saving(); return; }
       if (el.type === "radio" && !el.checked) return;
-      store.set(el.getAttribute("data-hb-key"), readControl(el));
+      if (!store.set(el.getAttribute("data-hb-key"), readControl(el))) return;
       if (!store.persistent()) {
         if (status) status.textContent = "Kept for this visit only (not saved).";
       } else saving();
@@ -217,7 +217,7 @@
         return out;
       }
 
-      function save() { store.set(key, shownRows()); }
+      function save() { return store.set(key, shownRows()); }
 
       /* Render again only if the stored rows differ from those shown (another tab, import, clear),
        * so someone typing in a row keeps their place. */

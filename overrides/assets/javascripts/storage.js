@@ -408,10 +408,15 @@
     /* Every answer, as a copy without a prototype (so any id is just a key). */
     all: function () { return clone(answers); },
     set: function (key, value) {
+      /* The same value again (e.g. the change event after typing) is no change: it must not
+       * write an answer another tab has cleared since back into the document. */
+      var before = has(answers, key) ? answers[key] : undefined;
+      if (isEmpty(value) ? before === undefined : JSON.stringify(before) === JSON.stringify(value)) return false;
       if (isEmpty(value)) delete answers[key]; else answers[key] = value;
       dirty[key] = true;
       schedule();
       notify("set");
+      return true;
     },
     /* Replace every answer (import, clear, restore); saved at once, final in every tab. */
     replace: function (next) {
