@@ -483,3 +483,32 @@ def test_imported_ratings_must_be_on_the_items_scale(answers, message, site, pag
     expect(status).to_contain_text("Your answers are unchanged.")
     expect(page.locator("[data-hb-confirm]")).to_be_hidden()
     assert stored(page) == {"grow-planner.topic": "Mine"}
+
+
+# ------------------------------------------- the interface with hb.privacy (shared computers)
+
+def test_reload_rereads_the_chosen_area_and_every_key_is_the_handbooks(site, page):
+    """hb.privacy.area() picks the Storage area; hb.storage.reload() reads it again as on load and
+    brings the forms up to date; everything the handbook stores starts with "hb:<namespace>:"."""
+    page.goto(site.as_uri() + "/index.html")
+    put(page, "{not json")  # so a backup is made too
+    page.goto(site.as_uri() + "/coaching.html")
+    page.fill(TOPIC, "In localStorage")
+    wait_stored(page, {"grow-planner.topic": "In localStorage"})
+    doc = {"format": FORMAT, "version": 2, "handbook": NS, "rev": 1, "answers": {NOTE_KEY: "Written elsewhere"}}
+    page.evaluate("([k, v]) => { localStorage.setItem(k, v); hb.storage.reload(); }", [KEY, json.dumps(doc)])
+    expect(page.locator(NOTE)).to_have_value("Written elsewhere")
+    expect(page.locator(TOPIC)).to_have_value("")
+    # a shared-computer mode: the area is sessionStorage from now on
+    session = {"format": FORMAT, "version": 2, "handbook": NS, "rev": 1, "answers": {"grow-planner.topic": "This visit only"}}
+    page.evaluate("([k, v]) => { sessionStorage.setItem(k, v); window.hb.privacy = { area: () => window.sessionStorage }; hb.storage.reload(); }",
+                  [KEY, json.dumps(session)])
+    expect(page.locator(TOPIC)).to_have_value("This visit only")
+    expect(page.locator(NOTE)).to_have_value("")
+    page.fill(NOTE, "Session note")
+    page.wait_for_function("k => (JSON.parse(sessionStorage.getItem(k)).answers['reflections.reflect-need-coaching.note'] || '') === 'Session note'", arg=KEY)
+    assert stored(page) == {NOTE_KEY: "Written elsewhere"}
+    keys = page.evaluate("[...Object.keys(localStorage), ...Object.keys(sessionStorage)]")
+    ours = [k for k in keys if k.startswith("hb:")]
+    assert all(k.startswith(f"hb:{NS}:") for k in ours) and len(ours) == 3, keys   # answers x2, one backup
+    assert [k for k in keys if not k.startswith("hb:") and ".__" not in k and not k.startswith("__")] == [], keys  # else: Material's own
