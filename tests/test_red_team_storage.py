@@ -291,6 +291,9 @@ def test_when_storage_is_full_the_banner_downloads_everything_including_unsaved(
     doc = json.loads(p.read_text())
     assert doc["format"] == FORMAT and doc["handbook"] == NS
     assert doc["answers"] == {"grow-planner.topic": "Saved before it filled up", NOTE_KEY: "Newest, not saved"}
+    from webcheck import describe, run_axe
+    violations = run_axe(page)
+    assert violations == [], describe(violations)
     ctx.close()
     # the file is an export the record imports
     ctx = browser.new_context()

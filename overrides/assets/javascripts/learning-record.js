@@ -28,6 +28,7 @@
     function shown(key, value) {
       var f = fields[key];
       if (value === true) return "Yes";
+      if (typeof value !== "string") return JSON.stringify(value);
       if (f && f.options) {
         for (var i = 0; i < f.options.length; i++) if (f.options[i].id === value) return f.options[i].label;
       }
