@@ -326,11 +326,14 @@
         if (got.error) { say(got.error + " Your answers are unchanged."); return; }
         store.sync();
         var d = describeChanges(got.answers);
-        ask("Import " + Object.keys(got.answers).length + " answers from " + file.name + "?", [
+        var lines = [
           "Importing replaces the answers saved in this browser with the ones in the file.",
           d.added + " new, " + d.changed + " changed, " + d.same + " the same, and " + d.removed +
             " answers you have now that are not in the file" + (d.removed ? " (they will be removed; export first to keep them)" : "") + "."
-        ], "Yes, replace my answers", function () {
+        ];
+        var left = store.tooLongNote(got.tooLong, "The file itself is not changed: keep it for their full text.");
+        if (left) lines.push(left);
+        ask("Import " + Object.keys(got.answers).length + " answers from " + file.name + "?", lines, "Yes, replace my answers", function () {
           var ok = store.replace(got.answers);
           say(ok ? "Imported " + Object.keys(got.answers).length + " answers from " + file.name + "."
                  : "Imported for this visit, but this browser could not save them.");

@@ -95,18 +95,20 @@
 
   function limitText() { return MAX_TEXT === null ? "" : " (over " + MAX_TEXT.toLocaleString("en-GB") + " characters)"; }
 
-  /* Import: an error message, or null if every answer can be used as it is. */
+  /* Import: {error} if the file is not a set of answers; else the answers to import and the keys
+   * of answers too long to keep (an export made before the limit), which are left out. */
   function checkAnswers(a) {
-    var keys = keysOf(a);
-    if (keys.length > MAX_KEYS) return "it has far more answers than this handbook has fields";
+    var keys = keysOf(a), out = dict(), tooLongKeys = [];
+    if (keys.length > MAX_KEYS) return { error: "it has far more answers than this handbook has fields" };
     for (var i = 0; i < keys.length; i++) {
       var k = keys[i];
-      if (badKey(k)) return "it has an answer under a key the handbook never uses ('" + k.slice(0, 60) + "')";
+      if (badKey(k)) return { error: "it has an answer under a key the handbook never uses ('" + k.slice(0, 60) + "')" };
       var why = badValue(a[k]);
-      if (why === "long") return "the answer to '" + k + "' is too long" + limitText();
-      if (why) return "the answer to '" + k + "' is not text, a tick or a list of rows";
+      if (why === "long") { tooLongKeys.push(k); continue; }
+      if (why) return { error: "the answer to '" + k + "' is not text, a tick or a list of rows" };
+      out[k] = clone(a[k]);
     }
-    return null;
+    return { answers: out, tooLong: tooLongKeys };
   }
 
   /* Loading: the usable answers, and the keys of the values set aside. */
@@ -389,9 +391,9 @@
       if (doc.manifest > manifestVersion) return { error: "The file could not be imported because it was made by a newer version of the handbook, whose prompts this version does not know (prompt list version " + doc.manifest + ")." };
     }
     try { doc = migrate(doc); } catch (e) { return { error: "The file could not be imported because its version (" + doc.version + ") cannot be converted." }; }
-    var bad = checkAnswers(doc.answers);
-    if (bad) return { error: "The file could not be imported because " + bad + "." };
-    return { answers: clone(doc.answers) };
+    var got = checkAnswers(doc.answers);
+    if (got.error) return { error: "The file could not be imported because " + got.error + "." };
+    return got;
   }
 
   window.hb.storage = {
@@ -399,6 +401,13 @@
     FORMAT: FORMAT,
     MAX_IMPORT_BYTES: MAX_IMPORT_BYTES,
     MAX_TEXT: MAX_TEXT,
+    /* What a list of too-long answers left out of an import is told as (null if none). */
+    tooLongNote: function (keys, where) {
+      if (!keys || !keys.length) return null;
+      var names = keys.slice(0, 3).map(function (k) { return "'" + k.slice(0, 80) + "'"; }).join(", ") + (keys.length > 3 ? " and " + (keys.length - 3) + " more" : "");
+      return (keys.length === 1 ? "1 answer is" : keys.length + " answers are") + " longer than the handbook keeps" + limitText() +
+        " and will be left out: " + names + ". " + where;
+    },
     key: KEY,
     prefix: PREFIX,
     namespace: ns,
