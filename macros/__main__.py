@@ -218,11 +218,11 @@ def _sources(config: Path) -> list[tuple[str, Path]]:
     settings = (cfg.get("extra") or {}).get("handbook") or {}
     theme = cfg.get("theme") if isinstance(cfg.get("theme"), dict) else {}
     found = [("the config file", f) for f in _config_files(config)]
-    found.append(("the pages folder (docs_dir)", root / str(cfg.get("docs_dir") or "docs")))
+    found.append(("the pages folder, docs_dir,", root / str(cfg.get("docs_dir") or "docs")))
     found.append(("the data folder", root / str(settings.get("data_dir") or "data")))
     found += [("a local_data folder", root / str(d)) for d in settings.get("local_data") or []]
     if theme.get("custom_dir"):
-        found.append(("the theme overrides folder (custom_dir)", root / str(theme["custom_dir"])))
+        found.append(("the theme overrides folder, custom_dir,", root / str(theme["custom_dir"])))
     found.append(("the macros folder", root / "macros"))
     found.append(("the macros folder", ROOT / "macros"))
     return [(what, p.resolve()) for what, p in found]
@@ -243,15 +243,15 @@ def check_target(config: Path, target: Path) -> None:
     target = target.resolve()
     for root in _roots(config):
         if target == root or target in root.parents:
-            raise _refuse(target, f"it {'is' if target == root else 'holds'} the project's folder {_shown(root)}; "
+            raise _refuse(target, f"it {'is' if target == root else 'holds'} the project's folder ({root}); "
                                   "build into site/ (the default) or a new folder with -d")
     for what, src in _sources(config):
         if target == src:
-            raise _refuse(target, f"it is {what}")
+            raise _refuse(target, f"it is {what.rstrip(',')}")
         if target in src.parents:
-            raise _refuse(target, f"it holds {what} ({_shown(src)})")
+            raise _refuse(target, f"it holds {what.rstrip(',')} ({_shown(src)})")
         if src in target.parents and src.is_dir():
-            raise _refuse(target, f"it is inside {what} ({_shown(src)}), which the build reads")
+            raise _refuse(target, f"it is inside {what.rstrip(',')} ({_shown(src)}), which the build reads")
     if target.exists() or target.is_symlink():
         if not target.is_dir():
             raise _refuse(target, "it is a file, not a folder")
@@ -333,12 +333,13 @@ def _swap_in(new: Path, site: Path, work: Path) -> None:
 
 
 def _leftovers(site: Path) -> list[Path]:
-    """Work folders a killed build left beside ``site``: our prefix and our marker (or empty)."""
+    """Work folders a killed build left beside ``site``: our prefix and our marker (or empty for
+    a minute: a build that has just made its folder writes the marker next)."""
     found = []
     if site.parent.is_dir():
         for p in site.parent.iterdir():
             if p.name.startswith(_build_prefix(site)) and p.is_dir() and not p.is_symlink():
-                if (p / MARKER).is_file() or not any(p.iterdir()):
+                if (p / MARKER).is_file() or (not any(p.iterdir()) and time.time() - p.stat().st_mtime > 60):
                     found.append(p)
     return sorted(found)
 

@@ -418,10 +418,11 @@ def test_every_dependency_is_pinned_with_hashes_and_setup_installs_the_lock():
     assert lock.is_file(), "no requirements.lock"
     text = lock.read_text(encoding="utf-8")
     pinned = _pins(lock)
-    entries = re.split(r"\n(?=[A-Za-z0-9])", text[text.index("\n", text.find("==") - 80):].strip())
-    for entry in entries:
-        if "==" in entry:
-            assert "--hash=sha256:" in entry, f"no hash for {entry.splitlines()[0]}"
+    # each requirement line, with its continuation lines: name==version \ --hash=sha256:... \ ...
+    entries = re.findall(r"^(\S+==\S+)((?:[ \t]*\\\n[ \t]+--hash=sha256:[0-9a-f]{64})*)", text, re.M)
+    assert len(entries) == len(pinned) > 20, (len(entries), len(pinned))
+    unhashed = [req for req, hashes in entries if not hashes]
+    assert unhashed == [], f"pinned without a hash: {unhashed}"
     # every direct dependency is in the lock at the version the human-edited files ask for
     for req in ("requirements.txt", "requirements-test.txt"):
         for name, version in _pins(ROOT / req).items():
