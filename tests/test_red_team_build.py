@@ -268,6 +268,30 @@ def test_read_only_for_real(proj):
     assert (proj / "site" / "index.html").exists()
 
 
+def _can_mount_read_only() -> bool:
+    if not shutil.which("unshare") or os.geteuid() != 0:
+        return False
+    probe = subprocess.run(["unshare", "-m", "sh", "-c", "mount --bind / / && mount -o remount,ro,bind / /"], capture_output=True)
+    return probe.returncode == 0
+
+
+@pytest.mark.skipif(not _can_mount_read_only(), reason="needs root and unshare to mount a folder read-only")
+@pytest.mark.parametrize("where", ["parent", "site"])
+def test_a_read_only_mount_gives_a_message(proj, where):
+    """The real thing: in a private mount namespace, the project folder (site/'s parent) or site/
+    itself is mounted read-only, and the build is run there."""
+    (proj / "site" / "sentinel.txt").write_text("the previous build")
+    ro = proj if where == "parent" else proj / "site"
+    script = (f"mount --bind '{ro}' '{ro}' && mount -o remount,ro,bind '{ro}' '{ro}' && "
+              f"exec '{sys.executable}' -m macros build")
+    r = run(["unshare", "-m", "sh", "-c", script], cwd=proj, env={"PYTHONDONTWRITEBYTECODE": "1"})
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "Traceback" not in r.stderr
+    assert re.search(r"(cannot write beside|could not put the new build in place of) site", r.stderr), r.stderr
+    assert (proj / "site" / "sentinel.txt").exists()
+    assert _leftovers(proj) == []
+
+
 # --------------------------------------------------------------------------- the zip
 
 ZIP_KILLER = textwrap.dedent("""
