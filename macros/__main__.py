@@ -329,7 +329,11 @@ def _swap_in(new: Path, site: Path, work: Path) -> None:
         return
     with _no_interrupts():
         site.rename(work / "old")
-        new.rename(site)
+        try:
+            new.rename(site)
+        except OSError:
+            (work / "old").rename(site)  # put the old site back before reporting
+            raise
 
 
 def _leftovers(site: Path) -> list[Path]:

@@ -221,6 +221,40 @@ def test_a_leftover_another_build_is_using_is_left_alone(tmp_path):
     assert busy.exists() and not dead.exists() and (stranger / "precious.txt").exists()
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="renameat2 is Linux's")
+def test_the_swap_is_one_renameat2_exchange_here(tmp_path):
+    from macros.__main__ import _exchange
+
+    a, b = tmp_path / "a", tmp_path / "work" / "b"
+    a.mkdir()
+    b.mkdir(parents=True)
+    (a / "which").write_text("old")
+    (b / "which").write_text("new")
+    assert _exchange(b, a) is True
+    assert (a / "which").read_text() == "new" and (b / "which").read_text() == "old"
+
+
+def test_the_two_rename_fallback_puts_the_old_site_back_if_the_second_rename_fails(tmp_path, monkeypatch):
+    import macros.__main__ as m
+
+    site, work = tmp_path / "site", tmp_path / ".site-build-x"
+    (site).mkdir()
+    (site / "index.html").write_text("old")
+    (work / "site").mkdir(parents=True)
+    monkeypatch.setattr(m, "_exchange", lambda a, b: False)
+    real = Path.rename
+
+    def rename(self, target):
+        if self == work / "site":
+            raise OSError(errno.EACCES, "Permission denied", str(target))
+        return real(self, target)
+
+    monkeypatch.setattr(Path, "rename", rename)
+    with pytest.raises(OSError):
+        m._swap_in(work / "site", site, work)
+    assert (site / "index.html").read_text() == "old"
+
+
 # --------------------------------------------------------------------------- read-only folders
 
 FAILER = textwrap.dedent("""
