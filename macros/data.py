@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -130,8 +131,38 @@ def _item_id(data: Any, path: tuple) -> str | None:
 _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+# An anchor (&name) or alias (*name) always has one of these right after its & or *; most data files
+# have none, so the event scan below costs them nothing.
+_MAYBE_ANCHOR = re.compile(r"[&*][^\s,\[\]{}]")
+
+
+class _AnchorFound(Exception):
+    """Data files may not use YAML anchors or aliases (an alias bomb or a loop would hang the build)."""
+
+    def __init__(self, line: int, kind: str, name: str) -> None:
+        super().__init__(f"{kind} {name}")
+        self.line, self.kind, self.name = line, kind, name
+
+
+def _refuse_anchors(text: str, loader_class) -> None:
+    """Scan the parser's events, before anything is composed, for an anchor or an alias."""
+    if not _MAYBE_ANCHOR.search(text):
+        return
+    loader = loader_class(text)
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, yaml.AliasEvent):
+                raise _AnchorFound(event.start_mark.line + 1, "alias", f"*{event.anchor}")
+            if getattr(event, "anchor", None):
+                raise _AnchorFound(event.start_mark.line + 1, "anchor", f"&{event.anchor}")
+    finally:
+        loader.dispose()
+
+
 def _parse(text: str, loader_class) -> tuple[yaml.Node | None, Any]:
     """Compose the document once, with line marks, and build the data from those same nodes."""
+    _refuse_anchors(text, loader_class)
     loader = loader_class(text)
     try:
         node = loader.get_single_node()
@@ -165,6 +196,9 @@ def read_yaml(path: Path, rel: str, problems: list[Problem]) -> DataFile | None:
         return None
     except yaml.YAMLError as exc:  # pragma: no cover - defensive
         problems.append(Problem(rel, 1, f"YAML error: {exc}"))
+        return None
+    except _AnchorFound as exc:
+        problems.append(Problem(rel, exc.line, f"uses the {exc.kind} {exc.name}: anchors and aliases (&name, *name) are not allowed; write the text out"))
         return None
     loc = _Located()
     dupes: list = []
