@@ -180,7 +180,8 @@ class Renderer:
     def prompts(self, group_id: str) -> str:
         group = self._get("prompts", group_id)
         items = self._group_prompts.get(group_id, [])
-        return self._render("prompt-group.html", group=group, items=items)
+        sources = list({(p["source"]["doc"], p["source"]["at"]): p["source"] for p in items}.values())
+        return self._render("prompt-group.html", group=group, items=items, sources=sources)
 
     def principle(self, principle_id: str) -> str:
         return self._render("principles.html", principles=[self._get("principle", principle_id)], intro=None)
@@ -269,8 +270,9 @@ def wrap_lines(value: str, width: int = 16) -> list[str]:
     return lines
 
 
-def cycle_layout(n: int, size: int = 460, radius: float = 158, node_r: float = 68) -> dict:
-    """Positions of n nodes round a circle, clockwise from the top, and arcs between them."""
+def cycle_layout(n: int, size: int = 500, radius: float = 170, node_r: float = 76) -> dict:
+    """Positions of n nodes round a circle, clockwise from the top, and arcs between them. A node is
+    wide enough for its stage's name in up to four lines of 14 characters (list-cycle.html)."""
     c = size / 2
     nodes = []
     for i in range(n):

@@ -1,0 +1,116 @@
+"""Organised for the reader (issue #11): the built site as a teacher meets it.
+
+Each test reads the real build (the `site` fixture) or its search index.
+"""
+from __future__ import annotations
+
+import html as html_lib
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from conftest import normalise, page_text
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+class _Finder(HTMLParser):
+    """Outer HTML of every element matching a test on (tag, attrs), nested elements included."""
+
+    def __init__(self, match):
+        super().__init__(convert_charrefs=False)
+        self.match, self.found, self.open = match, [], []  # open: [start offset, depth, tag]
+        self.depth = 0
+
+    def _offset(self):
+        line, col = self.getpos()
+        return self.line_starts[line - 1] + col
+
+    def feed_text(self, html):
+        self.line_starts = [0]
+        for m in re.finditer("\n", html):
+            self.line_starts.append(m.end())
+        self.html = html
+        self.feed(html)
+        return [html[a:b] for a, b in self.found]
+
+    def handle_starttag(self, tag, attrs):
+        if tag in VOID:
+            return
+        self.depth += 1
+        if self.match(tag, dict(attrs)):
+            self.open.append([self._offset(), self.depth, tag])
+
+    def handle_startendtag(self, tag, attrs):
+        pass
+
+    def handle_endtag(self, tag):
+        if tag in VOID:
+            return
+        if self.open and self.open[-1][1] == self.depth and self.open[-1][2] == tag:
+            start = self.open.pop()[0]
+            end = self.html.index(">", self._offset()) + 1
+            self.found.append((start, end))
+        self.depth -= 1
+
+
+def elements(html: str, cls: str | None = None, id: str | None = None, tag: str | None = None) -> list[str]:
+    def match(t, attrs):
+        return ((tag is None or t == tag) and (id is None or attrs.get("id") == id)
+                and (cls is None or cls in (attrs.get("class") or "").split()))
+    return _Finder(match).feed_text(html)
+
+
+def article(site: Path, page: str) -> str:
+    raw = (site / page).read_text(encoding="utf-8")
+    m = re.search(r'<article class="md-content__inner[^"]*">(.*)</article>', raw, re.S)
+    return m.group(1)
+
+
+# ---------------------------------------------------------------------- points for reflection
+
+
+def test_a_prompt_on_its_own_has_a_singular_label_one_privacy_line_and_one_citation(site):
+    html = article(site, "coaching.html")
+    prompts = elements(html, cls="hb-prompt")
+    assert prompts
+    for p in prompts:
+        assert '<span class="hb-prompt__kind">Point for reflection</span>' in p
+        assert p.count('class="hb-self-check__privacy') == 1
+        assert p.count('class="hb-cite"') == 1
+    assert "Points for reflection</span>" not in html
+
+
+@pytest.mark.parametrize("page,group_class", [("embedding.html", "hb-prompt-group"),
+                                              ("case-studies.html", "hb-case-study__questions")])
+def test_a_group_of_prompts_has_one_privacy_line_and_one_citation(site, page, group_class):
+    html = article(site, page)
+    groups = elements(html, cls=group_class)
+    assert groups
+    for g in groups:
+        assert g.count("hb-prompt__text") >= 2
+        assert g.count('class="hb-self-check__privacy') == 1, g[:200]
+        assert g.count('class="hb-cite"') <= 1
+        assert "hb-prompt__kind" not in g
+    if group_class == "hb-prompt-group":
+        assert all(g.count('class="hb-cite"') == 1 for g in groups)
+    else:  # a case study's questions are cited once, by the case study
+        for cs in elements(html, cls="hb-case-study"):
+            assert cs.count('class="hb-cite"') == 1
+
+
+# ---------------------------------------------------------------------- the five-stage drawing
+
+
+@pytest.mark.parametrize("page,fig", [("embedding.html", "embedding-cycle"), ("coaching.html", "grow")])
+def test_the_cycle_drawing_names_every_stage(site, hb, page, fig):
+    lst = hb.lists.get(fig)
+    html = article(site, page)
+    svg = re.search(r'<svg class="hb-cycle__svg".*?</svg>', elements(html, id=fig)[0], re.S).group(0)
+    drawn = html_lib.unescape(" ".join(re.findall(r"<tspan[^>]*>(.*?)</tspan>", svg)))
+    for item in lst["items"]:
+        assert " ".join(item["text"].split()) in drawn, item["text"]
+        if "term" in item:
+            assert item["term"] in drawn
