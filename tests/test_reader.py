@@ -114,3 +114,42 @@ def test_the_cycle_drawing_names_every_stage(site, hb, page, fig):
         assert " ".join(item["text"].split()) in drawn, item["text"]
         if "term" in item:
             assert item["term"] in drawn
+
+
+# ---------------------------------------------------------------------- menu and search
+
+
+def _nav(site: Path, page: str) -> str:
+    raw = (site / page).read_text(encoding="utf-8")
+    return re.search(r'<nav class="md-nav md-nav--primary".*?</nav>\s*</div>\s*</div>\s*</div>', raw, re.S).group(0)
+
+
+def test_the_maintainers_reference_is_built_but_not_in_the_menu_or_search(site, search_index):
+    assert (site / "maintainers.html").exists()
+    for page in ("index.html", "coaching.html", "accessibility.html"):
+        nav = _nav(site, page)
+        assert "Coaching and mentoring compared" in nav  # the menu is there...
+        assert "maintainers.html" not in nav and "For maintainers" not in nav  # ...without the maintainers' page
+    assert [d["location"] for d in search_index if d["location"].startswith("maintainers.html")] == []
+    assert 'href="maintainers.html"' in article(site, "accessibility.html")
+
+
+def test_the_learning_record_indexes_its_introduction_not_its_empty_answers(site, search_index, hb):
+    record = [d for d in search_index if d["location"].startswith("record.html")]
+    assert [d["location"] for d in record] == ["record.html"]
+    text = record[0]["text"]
+    assert "learning record" in text.lower() or "Everything you have written" in text
+    assert "No answer yet" not in text
+    for p in hb.prompts.values():
+        assert p["text"] not in text
+
+
+def test_search_ranks_guidance_before_references_and_glossary(search_index):
+    boost = {}
+    for d in search_index:
+        boost.setdefault(d["location"].split("#")[0], set()).add(d.get("boost", 1))
+    for look_up in ("glossary.html", "references.html"):
+        assert max(boost[look_up]) < 1, look_up
+    for guidance in ("coaching.html", "mentoring.html", "compare.html", "embedding.html", "getting-involved.html",
+                     "principles.html", "case-studies.html", "summary.html", "index.html"):
+        assert min(boost[guidance]) >= 1, guidance
