@@ -111,7 +111,9 @@ def test_every_data_item_is_on_its_page_and_in_search(site, hb, search_index):
                 texts[page] = page_text(site / page)
             if want in texts[page]:
                 found = True
-                if want not in index_by_page.get(page, ""):
+                # the learning record repeats every prompt and form only to gather answers: it keeps
+                # them out of search, so results lead to where each is asked (test_reader.py)
+                if want not in index_by_page.get(page, "") and page != "record.html":
                     missing_index.append((page, want[:60]))
         if not found:
             missing_page.append((sorted(pages), want[:60]))
