@@ -46,6 +46,8 @@ class PageIndex:
 
     prompt_pages: dict[str, str] = field(default_factory=dict)
     form_pages: dict[str, str] = field(default_factory=dict)
+    # list id -> the page that shows it as a figure (first figure() call), for "Figure N" links
+    list_pages: dict[str, str] = field(default_factory=dict)
     # (page, kind, id) in the order they appear on each page; kind is "prompt" or "form"
     order: list[tuple[str, str, str]] = field(default_factory=list)
 
@@ -94,7 +96,13 @@ def scan(docs_dir: Path, hb: Handbook, extra_macros: tuple[str, ...] = ()) -> tu
                         index.place(page, "prompt", q)
                 if name == "self_check" and ids and ids[0] in hb.forms:
                     index.place(page, "form", ids[0])
+                    shows = (hb.forms[ids[0]].get("items_from") or {}).get("list")
+                    if shows:
+                        index.list_pages.setdefault(shows, page)
+                if name == "figure" and ids and ids[0] in hb.lists:
+                    index.list_pages.setdefault(ids[0], page)
             if name == "case_studies":
+                index.list_pages.setdefault("@case-studies", page)
                 for cs in sorted(hb.case_studies.values(), key=lambda c: c["number"]):
                     for q in cs.get("questions") or []:
                         index.place(page, "prompt", q)

@@ -69,6 +69,8 @@ class Renderer:
             keep_trailing_newline=False,
         )
         self._abbr_re, self._abbr = self._abbreviations()
+        self._xref_re, self._xrefs = self._cross_references()
+        self._in_cite = False
         self._cites: dict[tuple, Markup] = {}
         self._texts: dict[str, Markup] = {}
         self._group_prompts: dict[str, list[dict]] = {}
@@ -92,15 +94,45 @@ class Renderer:
         alts = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
         return re.compile(rf"(?<![\w.])({alts})(?![\w])"), terms
 
+    def _cross_references(self):
+        """'Figure 8' and 'Case study 5' in data text -> (page, anchor) where that figure or case
+        study is shown; numbers no page shows stay plain text."""
+        targets: dict[str, tuple[str, str]] = {}
+        for lid, page in self.pages.list_pages.items():
+            lst = self.hb.lists.get(lid)
+            if lst is not None and "figure" in lst:
+                targets.setdefault(f"figure {lst['figure']}", (page, lid))
+        cs_page = self.pages.list_pages.get("@case-studies")
+        if cs_page:
+            for cs in self.hb.case_studies.values():
+                targets.setdefault(f"case study {cs['number']}", (cs_page, cs["id"]))
+        if not targets:
+            return None, targets
+        return re.compile(r"(?<![\w>])((?:Figure|[Cc]ase study) (\d+))(?![\w<])"), targets
+
+    def _link_cross_references(self, html: str) -> str:
+        def sub(m):
+            target = self._xrefs.get(m.group(1).lower())
+            if target is None:
+                return m.group(0)
+            return f'<a class="hb-xref" href="{escape(self.link(*target))}">{m.group(1)}</a>'
+
+        return self._xref_re.sub(sub, html)
+
     def text(self, value: str) -> Markup:
-        """Escape plain text and mark up every glossary abbreviation in it (once per distinct text:
-        labels such as 'Your notes' recur thousands of times in a large handbook)."""
-        out = self._texts.get(value)
+        """Escape plain text, mark up every glossary abbreviation in it and link its 'Figure N' and
+        'Case study N' (once per distinct text and page: labels such as 'Your notes' recur thousands
+        of times in a large handbook)."""
+        xref = self._xref_re is not None and not self._in_cite
+        key = (value, self.link("index.md")) if xref else value
+        out = self._texts.get(key)
         if out is None:
             html = str(escape(value))
             if self._abbr_re is not None:
                 html = self._abbr_re.sub(lambda m: f'<abbr title="{escape(self._abbr[m.group(1)])}">{m.group(1)}</abbr>', html)
-            out = self._texts[value] = Markup(html)
+            if xref:
+                html = self._link_cross_references(html)
+            out = self._texts[key] = Markup(html)
         return out
 
     def paras(self, value: str) -> Markup:
@@ -114,7 +146,12 @@ class Renderer:
         html = self._cites.get(key)
         if html is None:
             doc = self.hb.documents[source["doc"]]
-            html = self._cites[key] = Markup(self._cite_template.render(doc=doc, at=source["at"]))
+            # a citation's "Figure 9" is the source's figure: it is not linked to the handbook's own
+            self._in_cite = True
+            try:
+                html = self._cites[key] = Markup(self._cite_template.render(doc=doc, at=source["at"]))
+            finally:
+                self._in_cite = False
         return html
 
     def _get(self, macro: str, ident: str) -> dict:

@@ -153,3 +153,35 @@ def test_search_ranks_guidance_before_references_and_glossary(search_index):
     for guidance in ("coaching.html", "mentoring.html", "compare.html", "embedding.html", "getting-involved.html",
                      "principles.html", "case-studies.html", "summary.html", "index.html"):
         assert min(boost[guidance]) >= 1, guidance
+
+
+# ---------------------------------------------------------------------- cross-references
+
+
+def _figure_numbers(hb) -> set[str]:
+    return {str(lst["figure"]) for lst in hb.lists.values() if "figure" in lst}
+
+
+def test_figure_and_case_study_mentions_are_links(site, hb):
+    numbers = _figure_numbers(hb)
+    unlinked = []
+    for path in sorted(site.glob("*.html")):
+        if path.name in ("404.html", "maintainers.html"):
+            continue
+        html = article(site, path.name)
+        # a citation names the source's own figure; a caption is the figure itself; links are fine
+        html = re.sub(r'<p class="hb-cite">.*?</p>|<figcaption.*?</figcaption>|<a\b.*?</a>|<h\d.*?</h\d>|<script.*?</script>',
+                      " ", html, flags=re.S)
+        text = normalise(html)
+        for m in re.finditer(r"\bFigure (\d+)\b", text):
+            if m.group(1) in numbers:
+                unlinked.append((path.name, text[max(0, m.start() - 40):m.end() + 10]))
+        for m in re.finditer(r"\b[Cc]ase study (\d+)\b", text):
+            unlinked.append((path.name, text[max(0, m.start() - 40):m.end() + 10]))
+    assert unlinked == []
+
+
+def test_figure_8_links_to_the_grow_model(site):
+    html = article(site, "embedding.html")
+    assert re.search(r'<a class="hb-xref" href="coaching\.html#grow">Figure 8</a>', html)
+    assert 'id="grow"' in (site / "coaching.html").read_text()
