@@ -23,6 +23,7 @@ MACROS = (
     "definition",
     "definitions",
     "definitions_compared",
+    "at_a_glance",
     "case_study",
     "case_studies",
     "prompt",
@@ -103,6 +104,8 @@ def scan(docs_dir: Path, hb: Handbook, extra_macros: tuple[str, ...] = ()) -> tu
                     index.list_pages.setdefault(ids[0], page)
             if name == "case_studies":
                 index.list_pages.setdefault("@case-studies", page)
+            if name == "definitions_compared":
+                index.list_pages.setdefault("@definitions", page)
                 for cs in sorted(hb.case_studies.values(), key=lambda c: c["number"]):
                     for q in cs.get("questions") or []:
                         index.place(page, "prompt", q)

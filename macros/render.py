@@ -102,6 +102,10 @@ class Renderer:
             lst = self.hb.lists.get(lid)
             if lst is not None and "figure" in lst:
                 targets.setdefault(f"figure {lst['figure']}", (page, lid))
+        defs_page = self.pages.list_pages.get("@definitions")
+        if defs_page:
+            for fig in self._definitions_data("figures"):
+                targets.setdefault(f"figure {fig['figure']}", (defs_page, fig["id"]))
         cs_page = self.pages.list_pages.get("@case-studies")
         if cs_page:
             for cs in self.hb.case_studies.values():
@@ -199,9 +203,26 @@ class Renderer:
         defs = [d for d in self.hb.definitions.values() if topic is None or d["topic"] == topic]
         return self._render("definitions.html", defs=defs)
 
+    def _definitions_data(self, key: str) -> list[dict]:
+        f = self.hb.files.get("definitions")
+        return list((f.data.get(key) if f is not None else None) or [])
+
     def definitions_compared(self) -> str:
-        cols = {t: [d for d in self.hb.definitions.values() if d["topic"] == t] for t in ("coaching", "mentoring", "both")}
-        return self._render("definitions-compared.html", cols=cols)
+        """Every definition once: a source's figure of definitions (Figure 2) captioned as a
+        figure, then the rest in a coaching and a mentoring column."""
+        figures = []
+        shown: set[str] = set()
+        for fig in self._definitions_data("figures"):
+            defs = [self.hb.definitions[d] for d in fig["definitions"] if d in self.hb.definitions]
+            shown.update(d["id"] for d in defs)
+            figures.append({**fig, "defs": defs})
+        rest = [d for d in self.hb.definitions.values() if d["id"] not in shown]
+        cols = {t: [d for d in rest if d["topic"] == t] for t in ("coaching", "mentoring", "both")}
+        return self._render("definitions-compared.html", cols=cols, figures=figures)
+
+    def at_a_glance(self) -> str:
+        """Coaching beside mentoring in one table (purpose, length, who leads, focus)."""
+        return self._render("at-a-glance.html", rows=self._definitions_data("at_a_glance"))
 
     def case_study(self, cs_id: str) -> str:
         cs = self._get("case_study", cs_id)
