@@ -185,3 +185,45 @@ def test_figure_8_links_to_the_grow_model(site):
     html = article(site, "embedding.html")
     assert re.search(r'<a class="hb-xref" href="coaching\.html#grow">Figure 8</a>', html)
     assert 'id="grow"' in (site / "coaching.html").read_text()
+
+
+# ---------------------------------------------------------------------- say each thing once
+
+_STOP = set("a an the and or of to in on for with by as at is are be it its this that their they them who what which "
+            "from into can may not but than more also such each one both".split())
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z']+", text.lower()) if w not in _STOP and len(w) > 2}
+
+
+def _blocks(html: str) -> list[str]:
+    """The text of each paragraph, list item, description and table cell that holds no other block."""
+    html = re.sub(r'<p class="hb-cite">.*?</p>|<figcaption.*?</figcaption>|<form.*?</form>|<svg.*?</svg>', " ", html, flags=re.S)
+    out = []
+    for tag in ("p", "li", "dd", "td"):
+        for m in re.finditer(rf"<{tag}\b[^>]*>(.*?)</{tag}>", html, re.S):
+            if not re.search(r"<(p|li|ul|ol|dd|dl)\b", m.group(1)):
+                out.append(normalise(m.group(1)))
+    return [b for b in dict.fromkeys(out) if len(_words(b)) >= 4]
+
+
+def _overlap(a: str, b: str) -> float:
+    wa, wb = _words(a), _words(b)
+    return len(wa & wb) / min(len(wa), len(wb))
+
+
+@pytest.mark.parametrize("page", ["compare.html", "coaching.html", "mentoring.html", "principles.html",
+                                  "getting-involved.html", "embedding.html", "index.html", "summary.html"])
+def test_no_page_says_a_definition_twice(site, page):
+    """A definition (or a page's framing paragraph: the principles' introduction) is not restated by
+    another paragraph of the same page. The at-a-glance table summarises on purpose and is left out."""
+    html = article(site, page)
+    kept = [normalise(d) for d in elements(html, cls="hb-definition")]
+    kept += [normalise(d) for d in elements(html, cls="hb-principles__intro")]
+    defs = [b for b in _blocks("".join(elements(html, cls="hb-definition")) + "".join(elements(html, cls="hb-principles__intro")))]
+    glance = "".join(elements(html, id="at-a-glance"))
+    others = [b for b in _blocks(html) if b not in defs and b not in _blocks(glance)]
+    repeats = [(d[:60], o[:60], round(_overlap(d, o), 2)) for d in defs for o in others if _overlap(d, o) >= 0.6]
+    assert kept or page not in ("compare.html", "coaching.html", "mentoring.html", "principles.html")
+    assert repeats == []
