@@ -20,6 +20,8 @@ NAME = re.compile(r"\{\{-?\s*([A-Za-z_]\w*)\s*(?:\||-?\}\})")
 MACROS = (
     "figure",
     "compare",
+    "outline",
+    "principles_outline",
     "definition",
     "definitions",
     "definitions_compared",
@@ -76,8 +78,10 @@ def scan(docs_dir: Path, hb: Handbook, extra_macros: tuple[str, ...] = ()) -> tu
                 problems.append(Problem(rel, line, f"unknown macro '{name}'; known macros: {', '.join(sorted(known))}", field=name))
                 continue
             try:
-                args = ast.literal_eval(f"({raw},)") if raw.strip() else ()
-            except (ValueError, SyntaxError):
+                # positional arguments; keyword options such as caption=False are the renderer's
+                call = ast.parse(f"_({raw})", mode="eval").body if raw.strip() else None
+                args = tuple(ast.literal_eval(a) for a in call.args) if call is not None else ()
+            except (ValueError, SyntaxError, AttributeError):
                 continue  # a computed argument: checked when the page renders
             if name in render.Renderer.ID_ARGS and args:
                 ids = [a for a in args[:2 if name == "compare" else 1] if isinstance(a, str)]
@@ -104,6 +108,8 @@ def scan(docs_dir: Path, hb: Handbook, extra_macros: tuple[str, ...] = ()) -> tu
                     index.list_pages.setdefault(ids[0], page)
             if name == "case_studies":
                 index.list_pages.setdefault("@case-studies", page)
+            if name == "principles":
+                index.list_pages.setdefault("@principles", page)
             if name == "definitions_compared":
                 index.list_pages.setdefault("@definitions", page)
                 for cs in sorted(hb.case_studies.values(), key=lambda c: c["number"]):

@@ -41,6 +41,7 @@ class Renderer:
         "prompt": ("prompts", "prompt"),
         "principle": ("principles", "principle"),
         "compare": ("lists", "list"),
+        "outline": ("lists", "list"),
         "prompts": ("prompt_groups", "prompt group"),
         "self_check": ("forms", "form"),
     }
@@ -173,14 +174,27 @@ class Renderer:
         return "\n".join(line for line in lines if line).replace(BREAK, "\n\n")
 
     # ------------------------------------------------------------------ macros
-    def figure(self, list_id: str) -> str:
+    def figure(self, list_id: str, caption: bool = True) -> str:
+        """A list as a figure. caption=False: the page's own heading already says the title, so the
+        caption is kept only for screen readers (it still labels the figure)."""
         lst = self._get("figure", list_id)
-        ctx = {"lst": lst}
+        ctx = {"lst": lst, "show_caption": caption}
         if lst["kind"] == "cycle":
             ctx["layout"] = cycle_layout(len(lst["items"]))
         if lst["kind"] == "venn":
             ctx["venn"] = venn_parts(lst)
         return self._render(f"list-{lst['kind']}.html", **ctx)
+
+    def outline(self, list_id: str) -> str:
+        """A list's entries as short links to where the list is shown (the Summary's overview)."""
+        lst = self._get("outline", list_id)
+        page = self.pages.list_pages.get(list_id)
+        return self._render("outline.html", lst=lst, page=page)
+
+    def principles_outline(self) -> str:
+        """The ten principles' titles, each a link to the principle."""
+        ps = sorted(self.hb.principles.values(), key=lambda p: p["number"])
+        return self._render("principles-outline.html", principles=ps, page=self.pages.list_pages.get("@principles"))
 
     def compare(self, left: str, right: str) -> str:
         a, b = self._get("compare", left), self._get("compare", right)
@@ -262,8 +276,13 @@ class Renderer:
         return self._render("schema-reference.html", files=describe_all(self.hb.data_dir))
 
     def self_check(self, form_id: str) -> str:
-        self._get("self_check", form_id)
-        return self._render("self-check.html", m=self_check.form_model(self.hb, form_id))
+        form = self._get("self_check", form_id)
+        # a form that takes its rows from a list shows that list's figure around it: the figure once
+        lst = self.hb.lists.get((form.get("items_from") or {}).get("list", ""))
+        ctx = {"lst": lst}
+        if lst is not None and lst["kind"] == "cycle":
+            ctx["layout"] = cycle_layout(len(lst["items"]))
+        return self._render("self-check.html", m=self_check.form_model(self.hb, form_id), **ctx)
 
     def learning_record(self) -> str:
         m = learning_record.manifest(self.hb, self.pages.order, self.page_titles, self.link, self.namespace)
