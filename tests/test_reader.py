@@ -222,8 +222,165 @@ def test_no_page_says_a_definition_twice(site, page):
     kept = [normalise(d) for d in elements(html, cls="hb-definition")]
     kept += [normalise(d) for d in elements(html, cls="hb-principles__intro")]
     defs = [b for b in _blocks("".join(elements(html, cls="hb-definition")) + "".join(elements(html, cls="hb-principles__intro")))]
-    glance = "".join(elements(html, id="at-a-glance"))
+    glance = "".join(elements(html, id="glance-table"))
     others = [b for b in _blocks(html) if b not in defs and b not in _blocks(glance)]
     repeats = [(d[:60], o[:60], round(_overlap(d, o), 2)) for d in defs for o in others if _overlap(d, o) >= 0.6]
     assert kept or page not in ("compare.html", "coaching.html", "mentoring.html", "principles.html")
     assert repeats == []
+
+
+# ---------------------------------------------------------------------- the home page
+
+
+def test_the_home_page_starts_by_role_with_a_reading_path_and_the_record(site):
+    html = article(site, "index.html")
+    roles = {"start-new": "New to coaching and mentoring", "start-be-coached": "Want to be coached or mentored",
+             "start-coach": "Coaching or mentoring someone", "start-lead": "Leading it in a school or department"}
+    for anchor, title in roles.items():
+        heading = re.search(rf'<h3 id="{anchor}">(.*?)</h3>', html, re.S)
+        assert heading and title in normalise(heading.group(1)), anchor
+        section = html[heading.end():].split("<h", 1)[0]
+        links = re.findall(r'<a href="([^"#]+\.html)(#[^"]*)?"', section)
+        assert len(links) >= 2, (anchor, links)
+        for target, frag in links:
+            assert (site / target).exists(), target
+            if frag:
+                assert f'id="{frag[1:]}"' in (site / target).read_text(encoding="utf-8"), target + frag
+    path = re.search(r'<h2 id="a-short-reading-path">.*?<ol>(.*?)</ol>', html, re.S)
+    assert path and path.group(1).count("<li>") >= 5
+    record = re.search(r'<h2 id="your-learning-record">.*?</h2>(.*?)<h2', html, re.S).group(1)
+    assert 'href="record.html"' in record and "never sent" in normalise(record)
+
+
+def test_the_booklet_background_is_in_the_references_not_on_the_home_page(site):
+    home, refs = article(site, "index.html"), article(site, "references.html")
+    for fig in ("booklet-introduction", "plm-components", "booklet-structure"):
+        assert f'id="{fig}"' not in home and f'id="{fig}"' in refs, fig
+
+
+# ---------------------------------------------------------------------- headings, captions, figures with forms
+
+
+def test_no_heading_is_followed_by_an_identical_visible_caption(site):
+    found = []
+    for path in sorted(site.glob("*.html")):
+        html = article(site, path.name) if path.name != "404.html" else ""
+        for m in re.finditer(r"<h([1-6])[^>]*>(.*?)</h\1>\s*(.{0,600})", html, re.S):
+            heading = normalise(re.sub(r'<a class="headerlink".*?</a>', "", m.group(2)))
+            cap = re.search(r'<(figcaption|p) [^>]*class="(hb-figure__caption|hb-notes__title)( hb-visually-hidden)?"[^>]*>(.*?)</\1>',
+                            m.group(3), re.S)
+            if cap and not cap.group(3) and m.group(3).index(cap.group(0)) < 300:
+                caption = re.sub(r"^Figure \d+: ", "", normalise(cap.group(4)))
+                if caption.lower() == heading.lower():
+                    found.append((path.name, heading))
+    assert found == []
+
+
+def test_coaching_columns_do_not_repeat_their_heading(site):
+    html = article(site, "compare.html")
+    for col in elements(html, cls="hb-column"):
+        title = normalise(re.search(r'<p class="hb-column__title".*?</p>', col, re.S).group(0))
+        terms = [normalise(t) for t in re.findall(r"<dt>(.*?)</dt>", col, re.S)]
+        assert terms and title not in terms and all(not t.startswith(title + " ") for t in terms), (title, terms)
+
+
+@pytest.mark.parametrize("page,form,fig", [("coaching.html", "coach-self-assessment", "effective-coaches"),
+                                           ("coaching.html", "grow-planner", "grow"),
+                                           ("mentoring.html", "mentor-self-assessment", "effective-mentors"),
+                                           ("getting-involved.html", "standards-review", "professional-standards"),
+                                           ("getting-involved.html", "prioritising", "prioritising-activities"),
+                                           ("practical-guidance.html", "contracting", "contracting-checklist")])
+def test_a_figure_paired_with_a_form_is_shown_once_with_the_form(site, hb, page, form, fig):
+    html = article(site, page)
+    figures = elements(html, id=fig)
+    assert len(figures) == 1
+    assert f'data-hb-form="{form}"' in figures[0], "the form is inside its figure"
+    for item in hb.lists[fig]["items"]:
+        assert normalise(re.sub(r"<svg.*?</svg>", " ", html, flags=re.S)).count(normalise(item["text"])) == 1, item["text"]
+    assert normalise(figures[0]).count("Source:") == 1
+
+
+def test_mentoring_for_learners_is_about_learners(site):
+    html = article(site, "mentoring.html")
+    section = re.search(r'<h2 id="mentoring-for-learners">.*?(?=<h2|$)', html, re.S).group(0)
+    assert "case-study-coleg-sir-gar" in section and "reflect-mentoring-learners" in section
+    assert "case-study-ontario" not in section  # school leaders, not learners
+
+
+# ---------------------------------------------------------------------- practical guidance in one place
+
+
+def test_practical_guidance_is_in_one_place_and_cross_linked(site):
+    html = article(site, "practical-guidance.html")
+    for fig in ("how-to-ask", "who-coaches", "contracting-checklist", "confidentiality"):
+        assert f'id="{fig}"' in html, fig
+        for other in ("embedding.html", "coaching.html"):
+            assert f'id="{fig}"' not in article(site, other), (fig, other)
+    assert 'href="principles.html#learning-agreement"' in html
+    assert 'href="embedding.html#hod-key-points-trust-and-confidentiality"' in html
+    assert 'href="embedding.html#approaching-staff-separate-from-performance-management"' in html
+    for page, anchor in (("principles.html", "agreeing-how-you-will-work-together"), ("embedding.html", "confidentiality"),
+                         ("coaching.html", "agreeing-how-you-will-work-together"),
+                         ("coaching.html", "asking-for-coaching-or-mentoring"),
+                         ("mentoring.html", "asking-for-coaching-or-mentoring"), ("index.html", "asking-for-coaching-or-mentoring")):
+        assert f'href="practical-guidance.html#{anchor}"' in article(site, page), (page, anchor)
+        assert f'id="{anchor}"' in html
+
+
+# ---------------------------------------------------------------------- at a glance, Figure 2, Summary
+
+
+def test_coaching_and_mentoring_at_a_glance(site, hb):
+    html = article(site, "compare.html")
+    (table,) = elements(html, id="glance-table")
+    rows = re.findall(r'<th scope="row">(.*?)</th>(.*?)</tr>', table, re.S)
+    assert [normalise(r[0]) for r in rows] == ["Purpose", "How long it lasts", "Who leads", "Focus"]
+    for _, cells in rows:
+        tds = re.findall(r"<td>(.*?)</td>", cells, re.S)
+        assert len(tds) == 2 and all(td.count('class="hb-cite"') == 1 for td in tds)
+    assert "<th scope=\"col\">Coaching</th>" in table and "<th scope=\"col\">Mentoring</th>" in table
+    # the rows come from data, not the page
+    assert "Purpose" not in (Path(__file__).parent.parent / "content" / "compare.md").read_text()
+
+
+def test_figure_2_is_captioned_with_its_definitions(site):
+    html = article(site, "compare.html")
+    (fig,) = elements(html, id="working-definitions")
+    assert re.search(r"<figcaption[^>]*>.*Figure 2:.*Working definitions of coaching and mentoring", fig, re.S)
+    assert "coaching-working-definition" in fig and "mentoring-working-definition" in fig
+
+
+def test_the_summary_covers_the_whole_handbook(site, hb):
+    html = article(site, "summary.html")
+    text = normalise(html)
+    assert 'id="summary"' in html  # the booklet's own summary (section 6)
+    for p in hb.principles.values():
+        assert f'href="principles.html#{p["id"]}"' in html and p["title"] in text
+    for item in hb.lists["embedding-cycle"]["items"]:
+        assert f'href="embedding.html#embedding-cycle-{item["id"]}"' in html and normalise(item["text"]) in text
+    for anchor in ("hod-key-points", "hod-questions", "hod-next-steps", "hod-top-tips", "embedding-questions"):
+        assert f'href="embedding.html#{anchor}"' in html, anchor
+    for anchor in ("asking-for-coaching-or-mentoring", "confidentiality"):
+        assert f'href="practical-guidance.html#{anchor}"' in html, anchor
+
+
+def test_the_five_stage_article_opening_questions_for_leaders(site, hb):
+    html = article(site, "embedding.html")
+    (group,) = elements(html, id="embedding-questions")
+    questions = [p for p in hb.prompts.values() if p["group"] == "embedding-questions"]
+    assert len(questions) == 3
+    for q in questions:
+        assert q["source"]["doc"] == "embedding-article"
+        assert f'data-hb-key="reflections.{q["id"]}.note"' in group
+
+
+def test_every_id_on_a_page_is_unique(site):
+    """A heading that says what its figure says used to take the figure's id too (e.g. #next-steps)."""
+    import collections
+
+    dupes = {}
+    for path in sorted(site.glob("*.html")):
+        ids = collections.Counter(re.findall(r'\sid="([^"]+)"', path.read_text(encoding="utf-8")))
+        if [i for i, n in ids.items() if n > 1]:
+            dupes[path.name] = sorted(i for i, n in ids.items() if n > 1)
+    assert dupes == {}
