@@ -107,14 +107,14 @@ def scan(docs_dir: Path, hb: Handbook, extra_macros: tuple[str, ...] = ()) -> tu
                 if name == "figure" and ids and ids[0] in hb.lists:
                     index.list_pages.setdefault(ids[0], page)
             if name == "case_studies":
+                for cs in sorted(hb.case_studies.values(), key=lambda c: c["number"]):
+                    for q in cs.get("questions") or []:
+                        index.place(page, "prompt", q)
                 index.list_pages.setdefault("@case-studies", page)
             if name == "principles":
                 index.list_pages.setdefault("@principles", page)
             if name == "definitions_compared":
                 index.list_pages.setdefault("@definitions", page)
-                for cs in sorted(hb.case_studies.values(), key=lambda c: c["number"]):
-                    for q in cs.get("questions") or []:
-                        index.place(page, "prompt", q)
         for m in NAME.finditer(text):
             name = m.group(1)
             if name not in VARIABLES and name not in known:

@@ -146,7 +146,7 @@ def test_plain_mkdocs_build_from_any_folder(tmp_path):
             cwd=tmp_path)
     assert r.returncode == 0, r.stdout + r.stderr
     assert (tmp_path / "site" / "assets" / "school" / "logo.svg").exists()
-    assert "Mrs Carys Howells" in (tmp_path / "site" / "embedding.html").read_text(encoding="utf-8")
+    assert "Mrs Carys Howells" in (tmp_path / "site" / "practical-guidance.html").read_text(encoding="utf-8")
 
 
 @pytest.fixture
