@@ -384,3 +384,18 @@ def test_every_id_on_a_page_is_unique(site):
         if [i for i, n in ids.items() if n > 1]:
             dupes[path.name] = sorted(i for i, n in ids.items() if n > 1)
     assert dupes == {}
+
+
+@pytest.mark.parametrize("query", ["NFER", "contracting"])
+def test_search_in_the_browser_leads_to_guidance_first(site, page, query):
+    from webcheck import ready, search, static_server
+
+    with static_server(site) as base:
+        page.goto(base + "index.html")
+        ready(page)
+        pages = [h.split("?")[0].rsplit("/", 1)[-1] for h in search(page, query)]
+    assert pages, query
+    look_up = [i for i, p in enumerate(pages) if p in ("glossary.html", "references.html")]
+    guidance = [i for i, p in enumerate(pages) if p not in ("glossary.html", "references.html")]
+    assert guidance and (not look_up or min(look_up) > min(guidance)), pages
+    assert "record.html" not in pages and "maintainers.html" not in pages, pages
