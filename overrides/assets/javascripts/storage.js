@@ -28,7 +28,8 @@
 
   function probe() {
     try {
-      var s = window.localStorage;
+      /* hb.privacy (privacy.js) picks the area: sessionStorage on a shared computer. */
+      var s = (window.hb.privacy && window.hb.privacy.area) ? window.hb.privacy.area() : window.localStorage;
       var t = "hb:" + ns + ":probe";
       s.setItem(t, "1");
       s.removeItem(t);
@@ -178,6 +179,18 @@
       return ok;
     },
     flush: flush,
+    /* Read the answers again from the area hb.privacy picks now (after a move or a removal), and
+     * bring every form and the record up to date. Unsaved changes are dropped: flush() first. */
+    reload: function () {
+      if (timer) { clearTimeout(timer); timer = null; }
+      answers = {};
+      problem = null;
+      backupKey = null;
+      ls = probe();
+      if (ls) load(); else problem = "unavailable";
+      banner();
+      notify("replace");
+    },
     onChange: function (fn) { listeners.push(fn); },
     onSaved: function (fn) { savedListeners.push(fn); },
     banner: banner,
