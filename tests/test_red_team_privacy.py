@@ -36,14 +36,14 @@ def answers_keys(page, area: str) -> list[str]:
 
 
 def form_page(site) -> tuple[str, str]:
-    """A page with a full self-check form (the privacy line with its mode), and its first text box."""
+    """A page with a self-check form (not only notes under prompts), and its first text box."""
     import re
 
     for name in pages_of(site):
         html = (site / name).read_text(encoding="utf-8")
-        if 'data-hb-privacy-mode="full"' in html:
+        if '<form class="hb-self-check" data-module="hb-self-check"' in html:
             return name, re.search(r'<textarea[^>]*data-hb-key="([^"]+)"', html).group(1)
-    pytest.fail("no page has a self-check form with the privacy line")
+    pytest.fail("no page has a self-check form")
 
 
 def type_answer(page, key: str, text: str = ANSWER) -> None:
@@ -280,3 +280,33 @@ def test_without_javascript_the_footer_explains_and_print_hides_it(site, served,
     expect(shared_box(page)).to_be_visible()
     page.emulate_media(media="print")
     expect(page.locator(".hb-privacy")).to_be_hidden()
+
+
+def test_a_second_open_tab_follows_the_choice_and_leaves_nothing_behind(site, served, browser):
+    """Tab A is open with an answer when tab B turns shared-computer mode on: A keeps showing its
+    answers, and what A types next is not written to localStorage; turning it off again in B
+    brings A's answers back into localStorage, none lost."""
+    name, key = form_page(site)
+    ctx = browser.new_context()
+    try:
+        a = ctx.new_page()
+        a.goto(served + name)
+        ready(a)
+        type_answer(a, key)
+        b = ctx.new_page()
+        b.goto(served + "index.html")
+        ready(b)
+        turn_shared_on(b)
+        a.wait_for_function("document.documentElement.classList.contains('hb-shared-computer')", timeout=10000)
+        assert a.locator(f'textarea[data-hb-key="{key}"]').input_value() == ANSWER
+        type_answer(a, key, ANSWER + " from tab A")
+        a.wait_for_timeout(600)
+        assert not answers_keys(a, "localStorage"), "tab A wrote answers to localStorage in shared-computer mode"
+        assert any(ANSWER + " from tab A" in v for v in hb_keys(a, "sessionStorage").values())
+
+        shared_box(b).uncheck()
+        a.wait_for_function("!document.documentElement.classList.contains('hb-shared-computer')", timeout=10000)
+        a.wait_for_function("t => Object.values(localStorage).some(v => v.includes(t))", arg=ANSWER + " from tab A", timeout=10000)
+        expect(a.locator(f'textarea[data-hb-key="{key}"]')).to_have_value(ANSWER + " from tab A")
+    finally:
+        ctx.close()
