@@ -14,7 +14,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from webcheck import describe, pages_of, ready, run_axe, tab_to
+from webcheck import PALETTES, describe, pages_of, ready, run_axe, set_palette, tab_to
 
 SHARED_LABEL = "On a shared computer: don't keep my answers after I close the browser"
 REMOVE_LABEL = "Remove my answers from this browser"
@@ -250,13 +250,15 @@ def test_the_controls_are_on_every_page_reachable_by_tab_with_visible_focus(site
     assert page.evaluate("document.activeElement.hasAttribute('data-hb-privacy-yes')")
 
 
-@pytest.mark.parametrize("palette_page", ["index.html", "404.html"])
-def test_no_axe_violations_with_the_confirmation_open(palette_page, site, served, page):
+@pytest.mark.parametrize("palette", PALETTES)
+@pytest.mark.parametrize("where", ["index.html", "404.html"])
+def test_no_axe_violations_with_the_confirmation_open(where, palette, site, served, page):
     name, key = form_page(site)
     page.goto(served + name)
     ready(page)
+    set_palette(page, palette)
     type_answer(page, key)
-    page.goto(served + palette_page)
+    page.goto(served + where)
     ready(page)
     turn_shared_on(page)
     page.get_by_role("button", name=REMOVE_LABEL).click()
@@ -272,6 +274,15 @@ def test_without_javascript_the_footer_explains_and_print_hides_it(site, served,
         expect(p.locator(".hb-privacy__nojs")).to_be_visible()
         expect(p.get_by_label(SHARED_LABEL)).to_be_hidden()
         expect(p.get_by_role("button", name=REMOVE_LABEL)).to_be_hidden()
+        # No form claims to save anything, and each says that nothing is saved.
+        name, _ = form_page(site)
+        p.goto(served + name)
+        forms = p.locator("form[data-module=hb-self-check]")
+        assert forms.count() > 0
+        for i in range(forms.count()):
+            text = forms.nth(i).inner_text()
+            assert "saved in this browser" not in text and "saved only in this browser" not in text, text[-300:]
+            assert "nothing" in text.lower() and "saved" in text, text[-300:]
     finally:
         ctx.close()
     page.goto(served + "index.html")
