@@ -87,11 +87,47 @@
         to.setItem(key, put);
         from.removeItem(k);
         moved++;
+        if (to === local() && key === k) written[k] = v;
       } catch (e) {
         failed++;
       }
     });
+    if (Object.keys(written).length) {
+      setTimeout(verify, 300);
+      setTimeout(function () { verify(); written = {}; }, 1500);
+    }
     return { moved: moved, failed: failed };
+  }
+
+  /* Two tabs moving their answers into localStorage at the same moment (shared mode turned off)
+   * each read it before the other's write could be seen, so the last write wins. Look again a
+   * little later and merge back in whatever this tab moved that is missing or was overwritten by
+   * an older copy. */
+  var written = {};
+  function verify() {
+    var l = local(), again = false;
+    if (!l) return;
+    Object.keys(written).forEach(function (k) {
+      try {
+        var raw = written[k], cur = l.getItem(k), mine = parse(raw), theirs = cur === null ? null : parse(cur);
+        var need = cur === null;
+        if (mine && theirs) {
+          var mineNewer = String(mine.updated || "") > String(theirs.updated || "");
+          Object.keys(mine.answers).forEach(function (a) {
+            if (!(a in theirs.answers)) need = true;
+            else if (mineNewer && JSON.stringify(mine.answers[a]) !== JSON.stringify(theirs.answers[a])) need = true;
+          });
+        }
+        if (!need) return;
+        var put = cur === null ? raw : merge(cur, raw);
+        if (put !== null) { l.setItem(k, put); again = true; }
+      } catch (e) { /* storage refused: nothing more to do here */ }
+    });
+    if (again && !shared()) {
+      var st = storage();
+      if (st && st.reload) { st.flush(); st.reload(); }
+      changed();
+    }
   }
 
   function storage() { return window.hb.storage; }
@@ -105,7 +141,8 @@
         if (k === PROBE_KEY) return;
         keys++;
         if (k === PREFIX + "answers") {
-          var d = parse(s.getItem(k));
+          var d = null;
+          try { d = parse(s.getItem(k)); } catch (e) { /* unreadable: counted as a key */ }
           if (d) answers += Object.keys(d.answers).length;
         } else if (k.indexOf(PREFIX + "backup") === 0) backups++;
       });
@@ -139,6 +176,7 @@
   function removeAll() {
     var before = inventory();
     var st = storage();
+    written = {};               /* nothing moved a moment ago is to be put back */
     if (st) st.replace({});     /* empty every form now, and tell other open tabs */
     var removed = 0;
     [local(), session()].forEach(function (s) {
@@ -151,15 +189,18 @@
     return { answers: before.answers, backups: before.backups, keys: removed };
   }
 
-  /* Shared mode on, but something (an older tab, a page from before the switch) left answers in
-   * localStorage: move them now, before storage.js reads its area. */
+  /* Every page starts with everything in the area of the current mode. Shared mode on, but
+   * something (an older tab, a page from before the switch) left answers in localStorage: move them
+   * now, before storage.js reads its area. */
   if (shared()) move(local(), session());
+  else move(session(), local());   /* turned off in another tab while this one was not listening */
 
   /* Another tab turned the mode on or off: follow it, keeping the answers this tab shows. */
   window.addEventListener("storage", function (e) {
     if (e.key !== SHARED_KEY && e.key !== null) return;
     if (e.storageArea !== local()) return;
     var st = storage(), mine = st ? st.all() : {};
+    if (st) st.flush();   /* an answer still on its way goes to the old area, and moves with the rest */
     if (shared()) move(local(), session()); else move(session(), local());
     if (st && st.reload) {
       st.reload();
