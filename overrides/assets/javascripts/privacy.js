@@ -160,6 +160,15 @@
   function setShared(on) {
     var st = storage(), l = local(), s = session();
     if (st) st.flush();
+    if (on) {
+      try {
+        /* Shared mode needs sessionStorage: without it, refuse rather than leave answers behind. */
+        s.setItem(PROBE_KEY, "1");
+        s.removeItem(PROBE_KEY);
+      } catch (e) {
+        return { ok: false, moved: 0, failed: 0 };
+      }
+    }
     try {
       if (on) l.setItem(SHARED_KEY, "1"); else l.removeItem(SHARED_KEY);
     } catch (e) {
@@ -284,7 +293,7 @@
       var r = setShared(on);
       if (!r.ok) {
         box.checked = !on;
-        say("This browser would not let the handbook remember the choice, so nothing was changed.");
+        say("This browser would not let the handbook make the change (its storage is switched off or blocked), so nothing was changed.");
         return;
       }
       var fail = r.failed ? " " + plural(r.failed, "item", "items") + " could not be moved and " + (r.failed === 1 ? "stays" : "stay") + " where " + (r.failed === 1 ? "it was" : "they were") + "." : "";
