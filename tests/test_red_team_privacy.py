@@ -329,3 +329,28 @@ def test_a_second_open_tab_follows_the_choice_and_leaves_nothing_behind(site, se
         expect(a.locator(f'textarea[data-hb-key="{key}"]')).to_have_value(ANSWER + " from tab A")
     finally:
         ctx.close()
+
+
+def test_shared_mode_is_refused_not_half_done_without_session_storage(site, served, browser):
+    """Where sessionStorage is blocked, ticking the box changes nothing and says so: the answers
+    stay where they were (nothing lost), and the choice is not stored."""
+    name, key = form_page(site)
+    ctx = browser.new_context()
+    try:
+        page = ctx.new_page()
+        page.add_init_script("""Object.defineProperty(window, 'sessionStorage', {configurable: true,
+            get() { throw new DOMException('The operation is insecure.', 'SecurityError'); }});""")
+        page.goto(served + name)
+        ready(page)
+        page.locator(f'textarea[data-hb-key="{key}"]').fill(ANSWER)
+        page.wait_for_function("t => Object.values(localStorage).some(v => v.includes(t))", arg=ANSWER, timeout=30000)
+        box = shared_box(page)
+        box.scroll_into_view_if_needed()
+        box.click()
+        expect(page.locator("[data-hb-privacy-status]")).to_contain_text("nothing was changed")
+        expect(box).not_to_be_checked()
+        assert page.evaluate("hb.privacy.shared()") is False
+        assert any(ANSWER in v for v in hb_keys(page, "localStorage").values())
+        expect(page.locator(f'textarea[data-hb-key="{key}"]')).to_have_value(ANSWER)
+    finally:
+        ctx.close()
