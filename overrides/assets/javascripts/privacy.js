@@ -105,8 +105,9 @@
    * an older copy. */
   var written = {};
   function verify() {
-    var l = local(), again = false;
-    if (!l) return;
+    var l = local(), again = false, st = storage();
+    if (!l || shared()) return;   /* shared mode again meanwhile: nothing goes back into localStorage */
+    if (st) st.flush();           /* this tab's latest typing first, then the merge */
     Object.keys(written).forEach(function (k) {
       try {
         var raw = written[k], cur = l.getItem(k), mine = parse(raw), theirs = cur === null ? null : parse(cur);
@@ -123,9 +124,8 @@
         if (put !== null) { l.setItem(k, put); again = true; }
       } catch (e) { /* storage refused: nothing more to do here */ }
     });
-    if (again && !shared()) {
-      var st = storage();
-      if (st && st.reload) { st.flush(); st.reload(); }
+    if (again) {
+      if (st && st.reload) st.reload();
       changed();
     }
   }
