@@ -489,6 +489,7 @@ def load(data_dir: str | Path, extra_dirs: Iterable[str | Path] = ()) -> Handboo
         hb.principles_intro = hb.files["principles"].data.get("intro", "")
 
     _check_references(hb, layers, parsed, broken, problems)
+    hb.layers = layers  # the core's files, then each local folder's: where each item is declared
     if problems:
         raise HandbookError(problems)
     return hb
