@@ -15,6 +15,8 @@ import yaml
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
+from . import yaml_advice
+
 # Data file stem -> schema file stem. Lists of the same shape share one schema family
 # (each file still names its own schema, which refers to the shared definitions).
 DATA_FILES = (
@@ -152,16 +154,8 @@ def read_yaml(path: Path, rel: str, problems: list[Problem]) -> DataFile | None:
         except yaml.YAMLError:
             node, data = _parse(text, yaml.SafeLoader)  # the pure-Python parser's messages and lines
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        what = exc.problem or "invalid YAML"
-        if exc.context:
-            ctx = exc.context
-            cm = exc.context_mark
-            if cm is not None and mark is not None and cm.line != mark.line:
-                ctx = f"{ctx} that starts on line {cm.line + 1}"
-            what = f"{ctx}, {what}"
-        problems.append(Problem(rel, line, f"YAML syntax error: {what}; check indentation, colons and quotes"))
+        line, advice = yaml_advice.syntax_advice(text, exc)
+        problems.append(Problem(rel, line, advice))
         return None
     except yaml.YAMLError as exc:  # pragma: no cover - defensive
         problems.append(Problem(rel, 1, f"YAML error: {exc}"))
@@ -171,8 +165,10 @@ def read_yaml(path: Path, rel: str, problems: list[Problem]) -> DataFile | None:
     if node is not None:
         _walk(node, (), loc, dupes)
     f = DataFile(path.stem, path, rel, data, loc)
-    for parent, key, line, first in dupes:
-        problems.append(Problem(rel, line, f"appears twice in the same item (first on line {first}); keep one", _item_id(data, parent), str(key)))
+    for parent, key, line, message in yaml_advice.duplicate_advice(text.splitlines(), dupes):
+        problems.append(Problem(rel, line, message, _item_id(data, parent), str(key)))
+    if any(key == "id" for _, key, _, _ in dupes):
+        return None  # two items merged into one: what else it says about them would mislead
     return f
 
 
@@ -281,7 +277,7 @@ def _schema_error_to_problem(f: DataFile, err) -> Problem:
     if v == "type":
         want = err.validator_value
         want = " or ".join(_TYPE_NAMES.get(w, w) for w in (want if isinstance(want, list) else [want]))
-        return f.problem(path, f"expected {want}, got {_describe(err.instance)}", field=field_name)
+        return f.problem(path, f"expected {want}, got {_describe(err.instance)}{yaml_advice.type_hint(err.validator_value, err.instance)}", field=field_name)
     if v in ("minLength", "pattern") and isinstance(err.instance, str) and not err.instance.strip():
         return f.problem(path, "is empty; expected some text", field=field_name)
     if v == "pattern" and schema.get("pattern", "").startswith("^[a-z0-9]"):
@@ -428,6 +424,7 @@ def load(data_dir: str | Path, extra_dirs: Iterable[str | Path] = ()) -> Handboo
                 continue
             f = read_yaml(p, rel(p), problems)
             if f is None:
+                broken.add(name)  # unreadable: no follow-on "is not the id of any ..." for what it declares
                 continue
             if f.data is None:
                 problems.append(Problem(f.rel, 1, "is empty; expected the fields its schema describes"))
@@ -510,8 +507,7 @@ def _walk_sources(data: Any, path: tuple = ()):
 def _dangling(f: DataFile, path: tuple, field_name: str, value: str, what: str, known: Iterable[str]) -> Problem:
     known = sorted(known)
     close = difflib.get_close_matches(value, known, n=1)
-    tip = f" (did you mean '{close[0]}'?)" if close else ""
-    return f.problem(path, f"'{value}' is not the id of any {what}{tip}", field=field_name)
+    return f.problem(path, yaml_advice.unknown_id_advice(value, what, known, close[0] if close else None), field=field_name)
 
 
 def _check_case_numbers(layers: list[dict[str, DataFile]], problems: list[Problem]) -> None:

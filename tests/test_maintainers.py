@@ -131,3 +131,98 @@ def test_check_command_reports_a_prompt_on_no_page(tmp_path):
     r = handbook("check", cwd=proj)
     assert r.returncode == 1
     assert f"data/prompts.yml:{line}: item 'reflect-new-question': field 'id': point for reflection 'reflect-new-question' is on no page" in r.stderr
+
+
+# ------------------------------------------------------------------ 2. plain advice for YAML mistakes
+
+
+def _problems(data: Path, file: str, old: str, new: str):
+    from macros.data import HandbookError, load
+
+    p = data / file
+    text = p.read_text(encoding="utf-8")
+    assert old in text, old
+    p.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(HandbookError) as exc:
+        load(data)
+    return exc.value.problems, text[: text.index(old)].count("\n") + 1
+
+
+def test_colon_in_a_title_says_put_the_text_in_quotes(data):
+    (p,), line = _problems(data, "case-studies.yml", "    title: Coaching triplets at Herbert Thompson Primary School, Cardiff",
+                           "    title: Coaching triplets: Herbert Thompson Primary School, Cardiff")
+    assert (p.file, p.line) == ("data/case-studies.yml", line)
+    assert "Put the text in quotes" in p.message
+    assert 'title: "Coaching triplets: Herbert Thompson Primary School, Cardiff"' in p.message  # the line as it should be
+    assert f"> {line:4} |     title: Coaching triplets: Herbert" in p.message  # the line as it is
+
+
+def test_colon_in_a_list_entry_says_put_the_text_in_quotes(data):
+    (p,), _ = _problems(data, "case-studies.yml", '      - "Aim: help schools prepare for Estyn inspections."',
+                        "      - Aim: help schools prepare for Estyn inspections.")
+    assert "expected text, got a mapping" in p.message and "put the whole text in quotes" in p.message
+
+
+def test_a_tab_says_use_spaces_and_shows_it(data):
+    (p,), line = _problems(data, "prompts.yml", "    group: points-for-reflection\n    text: What could",
+                           "\tgroup: points-for-reflection\n    text: What could")
+    assert p.line == line and "tab character" in p.message and "spaces" in p.message
+    assert f"> {line:4} | →group: points-for-reflection" in p.message
+
+
+@pytest.mark.parametrize("spaces,rel", [(6, "more"), (3, "less")])
+def test_wrong_indentation_shows_the_line_and_the_one_above(data, spaces, rel):
+    (p,), line = _problems(data, "prompts.yml", "    text: What could coaching", " " * spaces + "text: What could coaching")
+    assert p.line == line and f"indented {rel} than the line above ({spaces} spaces against 4)" in p.message
+    assert f"  {line - 1:4} |     group: points-for-reflection" in p.message
+    assert f"> {line:4} | {' ' * spaces}text: What could coaching" in p.message
+
+
+def test_missing_dash_before_a_new_case_study_says_add_it_and_deletes_nothing(data):
+    """Indented like the item above, a new item without "- " is no YAML error: its fields overwrite
+    the case study above. The old advice, 'appears twice ... keep one' per field, would have had the
+    maintainer delete one of the two case studies."""
+    problems, line = _problems(data, "case-studies.yml", "  - id: case-study-angela-and-miriam", "    id: case-study-angela-and-miriam")
+    (p,) = problems  # one message, not one per field; nothing follows from the merged item
+    assert (p.line, p.field) == (line, "id")
+    assert "has no '- ' in front of it" in p.message and "Write '- ' before 'id:'" in p.message
+    assert "  - id: case-study-angela-and-miriam" in p.message and "keep one" not in p.message
+
+
+def test_missing_dash_at_the_items_indentation_says_add_it(data):
+    (p,), line = _problems(data, "prompts.yml", "  - id: reflect-need-coaching", "  id: reflect-need-coaching")
+    assert p.line == line and "no '- ' in front of it" in p.message and "- id: reflect-need-coaching" in p.message
+
+
+def test_missing_dash_on_the_first_item_says_add_it(data):
+    (p,), line = _problems(data, "prompts.yml", "  - id: reflect-benefits-for-you", "    id: reflect-benefits-for-you")
+    assert p.line == line and "no '- ' in front of it" in p.message
+
+
+def test_a_list_written_without_dashes_gets_the_schema_message_with_the_hint(data):
+    text = (data / "prompts.yml").read_text(encoding="utf-8")
+    groups = text[text.index("groups:\n"): text.index("prompts:\n")]
+    one = "groups:\n    id: points-for-reflection\n    title: Points for reflection\n\n"
+    problems, _ = _problems(data, "prompts.yml", groups, one)
+    msgs = [p.message for p in problems if p.field == "groups"]
+    assert msgs and "expected a list, got a mapping" in msgs[0] and "starts with '- '" in msgs[0], [p.format() for p in problems]
+
+
+def test_unknown_source_id_lists_the_valid_ones_and_where_to_add_one(data):
+    (p,), _ = _problems(data, "prompts.yml", "{doc: wg-booklet, at: Section 2}", "{doc: estyn-report, at: Section 2}")
+    assert "'estyn-report' is not the id of any document" in p.message
+    assert "the ids there are: embedding-article, hod-guide, national-framework, staff-guidance, wg-booklet" in p.message
+    assert "add it to data/sources.yml under documents" in p.message
+
+
+def test_unknown_facet_value_lists_the_valid_ones_and_where_to_add_one(data):
+    (p,), _ = _problems(data, "case-studies.yml", "beneficiaries: [teachers, leaders]}", "beneficiaries: [teachers, parents]}")
+    assert "'parents' is not the id of any value of facet 'beneficiaries'" in p.message
+    assert "the ids there are: leaders, learners, mentors, schools, teachers" in p.message
+    assert "under facets, in the values of facet 'beneficiaries'" in p.message
+
+
+def test_an_unreadable_file_brings_no_follow_on_messages(data):
+    problems, _ = _problems(data, "prompts.yml", "    text: What could coaching, mentoring or both do for you?",
+                            "    text: Think about this: what could coaching do for you?")
+    assert len(problems) == 1, [p.format() for p in problems]  # not one per question that points into prompts.yml
