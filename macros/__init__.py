@@ -9,6 +9,7 @@ from .data import HandbookError, load
 from .pages import MACROS, PageEnvironment, check
 from .render import Renderer, UnknownId, check_contacts
 from .self_check import check_namespace
+from .serve_errors import ServeErrors
 
 
 def _settings(env) -> dict:
@@ -18,6 +19,11 @@ def _settings(env) -> dict:
 def define_env(env):
     from mkdocs.exceptions import PluginError
     from mkdocs.utils import get_relative_url
+
+    # While `mkdocs serve` runs, a failed rebuild shows its problems in the browser (macros/serve_errors.py).
+    # A PluginCollection registers the on_* methods of what is added to it, as MkDocs does for hooks.
+    if "handbook-serve-errors" not in env.conf.plugins:
+        env.conf.plugins["handbook-serve-errors"] = ServeErrors()
 
     root = Path(env.project_dir)
     settings = _settings(env)

@@ -226,3 +226,101 @@ def test_an_unreadable_file_brings_no_follow_on_messages(data):
     problems, _ = _problems(data, "prompts.yml", "    text: What could coaching, mentoring or both do for you?",
                             "    text: Think about this: what could coaching do for you?")
     assert len(problems) == 1, [p.format() for p in problems]  # not one per question that points into prompts.yml
+
+
+# ------------------------------------------------------------------ 3. serve shows a failed build in the browser
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def serving(tmp_path):
+    """`python -m macros serve` (what `make serve` runs) on a copy of the project: (project, base URL, output file)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    proj = copy_project(tmp_path / "proj")
+    port = _free_port()
+    out = tmp_path / "serve.log"
+    env = {k: v for k, v in os.environ.items() if k != "NO_MKDOCS_2_WARNING"}  # as in a maintainer's shell
+    with out.open("w") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "macros", "serve", "-a", f"127.0.0.1:{port}"], cwd=proj,
+                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=env)
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        end = time.monotonic() + 120
+        while True:
+            try:
+                urllib.request.urlopen(base + "index.html", timeout=5).read()
+                break
+            except OSError:
+                if time.monotonic() > end or proc.poll() is not None:
+                    pytest.fail("serve did not start:\n" + out.read_text())
+                time.sleep(0.5)
+        yield proj, base, out
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)  # the serve command and the mkdocs serve it started, nothing else
+        proc.wait(timeout=30)
+
+
+def _edit(path: Path, old: str, new: str) -> str:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return text
+
+
+def test_serve_shows_a_failed_rebuild_in_the_browser_and_recovers(serving, page):
+    proj, base, out = serving
+    page.goto(base + "principles.html")
+    heading = page.locator("h1").first.inner_text()
+    # a data mistake: the open page reloads by itself and shows the problem with its file and line
+    prompts = proj / "data" / "prompts.yml"
+    good = _edit(prompts, "    text: What could coaching, mentoring or both do for you?", "    text: Think: what could coaching do for you?")
+    page.wait_for_selector("h1:has-text('The handbook could not be built')", timeout=90_000)
+    shown = page.locator(".hb-build-error").inner_text()
+    assert "data/prompts.yml:23:" in shown and "Put the text in quotes" in shown, shown
+    # every page says so, and an address with no page too, rather than an old page
+    page.goto(base + "glossary.html")
+    assert "could not be built" in page.locator("h1").inner_text()
+    page.goto(base + "principles.html")
+    # fixed: the browser goes back to the page by itself
+    prompts.write_text(good, encoding="utf-8")
+    page.wait_for_selector(f"h1:has-text({heading!r})", timeout=90_000)
+    assert page.locator(".hb-build-error").count() == 0
+    # a mistake in a theme template, which fails after MkDocs has emptied the served folder
+    main = proj / "overrides" / "main.html"
+    good = _edit(main, "{% block extrahead %}", "{% block extrahead %}{% if %}")
+    page.wait_for_selector("h1:has-text('The handbook could not be built')", timeout=90_000)
+    assert "overrides/main.html:" in page.locator(".hb-build-error").inner_text()
+    main.write_text(good, encoding="utf-8")
+    page.wait_for_selector(f"h1:has-text({heading!r})", timeout=90_000)
+    assert "end of life" not in out.read_text()  # Material's notice is not shown by the README's commands
+
+
+def test_readme_commands_do_not_show_materials_end_of_life_notice(tmp_path):
+    """Material 9.8.2 prints an end-of-life notice when run as `mkdocs` unless NO_MKDOCS_2_WARNING is
+    set; `python -m macros` sets it for the mkdocs it runs, and make's targets go through it."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "NO_MKDOCS_2_WARNING"}
+    for args in (["check"], ["build", "-d", str(tmp_path / "site")]):
+        r = subprocess.run([sys.executable, "-m", "macros", *args], cwd=ROOT, env=env, capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+        assert "end of life" not in r.stdout + r.stderr, args
+    dry = subprocess.run(["make", "-n", "-o", ".venv/.installed", "-o", "node_modules/.installed", "check", "build", "serve"],
+                         cwd=ROOT, env=env, capture_output=True, text=True).stdout
+    runs = [line for line in dry.splitlines() if "python" in line]
+    assert runs and all(" -m macros " in line + " " for line in runs), runs
