@@ -234,7 +234,17 @@ def local_schema(schema: dict) -> dict:
     """The schema for a local data folder's file: it adds to the core, so it may leave out any of
     the file's top-level parts (a school's case-studies.yml needs no facets of its own, its
     sources.yml no references); whatever it does have is checked as in the core."""
-    return {k: v for k, v in schema.items() if k != "required"}
+    return _local_case_numbers({k: v for k, v in schema.items() if k != "required"})
+
+
+def _local_case_numbers(schema: dict) -> dict:
+    """A local case study needs no number: it is numbered after the core's (_number_local_case_study)."""
+    items = (schema.get("properties", {}).get("case_studies") or {}).get("items")
+    if not isinstance(items, dict) or "number" not in items.get("required", []):
+        return schema
+    items = {**items, "required": [r for r in items["required"] if r != "number"]}
+    cases = {**schema["properties"]["case_studies"], "items": items}
+    return {**schema, "properties": {**schema["properties"], "case_studies": cases}}
 
 
 _TYPE_NAMES = {"string": "text", "integer": "a whole number", "number": "a number", "array": "a list", "object": "a mapping (field: value)", "boolean": "true or false", "null": "nothing"}
@@ -514,10 +524,13 @@ def _check_case_numbers(layers: list[dict[str, DataFile]], problems: list[Proble
     """Case studies are shown as "Case study N": a number used twice (say by a school's local case
     study and a core one) is an error naming both places."""
     first: dict[int, str] = {}
-    for layer in layers:
+    for depth, layer in enumerate(layers):
         f = layer.get("case-studies")
         for i, cs in enumerate(f.data.get("case_studies") or [] if f else []):
             n = cs.get("number") if isinstance(cs, dict) else None
+            if depth and isinstance(cs, dict):
+                _number_local_case_study(f, i, cs, first, problems)
+                continue
             if not isinstance(n, int):
                 continue
             here = f.problem(("case_studies", i, "number"), "", field="number")
@@ -526,6 +539,19 @@ def _check_case_numbers(layers: list[dict[str, DataFile]], problems: list[Proble
                                         here.item, "number"))
             else:
                 first[n] = f"by '{cs.get('id')}' in {f.rel}:{here.line}"
+
+
+def _number_local_case_study(f: DataFile, i: int, cs: dict, first: dict[int, str], problems: list[Problem]) -> None:
+    """A local (school's) case study is numbered after every core one, in the order of its file, so a
+    case study the core adds later moves the school's up one instead of colliding with them. So a
+    local case study gives no number of its own."""
+    if "number" in cs:
+        here = f.problem(("case_studies", i, "number"), "", field="number")
+        problems.append(Problem(f.rel, here.line, "leave out number: a school's own case studies are numbered after the core's "
+                                "automatically (so a case study added to the core later cannot take their number)", here.item, "number"))
+        return
+    cs["number"] = max(first, default=0) + 1
+    first[cs["number"]] = f"by '{cs.get('id')}' in {f.rel}"
 
 
 def _check_references(hb: Handbook, layers: list[dict[str, DataFile]], parsed: list[DataFile],

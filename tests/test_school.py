@@ -46,18 +46,46 @@ def test_local_data_merges_over_the_core():
     assert school.facets == core.facets and school.references == core.references
 
 
-def test_local_case_study_number_already_in_the_core_names_both_files(tmp_path):
+def test_local_case_studies_are_numbered_after_the_cores():
+    from macros.data import load
+
+    school = load(ROOT / "data", [EXAMPLE / "data"])
+    core_max = max(cs["number"] for cs in load(ROOT / "data").case_studies.values())
+    assert [school.case_studies[i]["number"] for i in LOCAL_IDS] == [core_max + 1, core_max + 2]
+
+
+def test_a_case_study_the_core_adds_later_does_not_collide_with_the_schools(tmp_path):
+    """The core's next release adds case study 8: the school's own move up to 9 and 10, no error."""
+    from macros.data import load
+
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    core = tmp_path / "data" / "case-studies.yml"
+    core.write_text(core.read_text(encoding="utf-8") + """
+  - id: case-study-added-later
+    number: 8
+    title: A case study the core adds in a later release
+    summary: It takes the next number in the core's series.
+    facets: {approach: [coaching]}
+    source: {doc: wg-booklet, at: Case study 1}
+""", encoding="utf-8")
+    hb = load(tmp_path / "data", [EXAMPLE / "data"])
+    assert hb.case_studies["case-study-added-later"]["number"] == 8
+    assert [hb.case_studies[i]["number"] for i in LOCAL_IDS] == [9, 10]
+
+
+def test_a_local_case_study_with_a_number_is_told_to_leave_it_out(tmp_path):
     from macros.data import HandbookError, load
 
     shutil.copytree(EXAMPLE / "data", tmp_path / "data")
     local = tmp_path / "data" / "case-studies.yml"
-    local.write_text(local.read_text(encoding="utf-8").replace("number: 9", "number: 3"), encoding="utf-8")
+    local.write_text(local.read_text(encoding="utf-8").replace("  - id: llanfair-valley-new-teacher-mentoring\n",
+                                                               "  - id: llanfair-valley-new-teacher-mentoring\n    number: 3\n"), encoding="utf-8")
     with pytest.raises(HandbookError) as exc:
         load(ROOT / "data", [tmp_path / "data"])
     (problem,) = exc.value.problems
     assert problem.file.endswith("data/case-studies.yml") and problem.file != "data/case-studies.yml"
     assert problem.item == "llanfair-valley-new-teacher-mentoring" and problem.field == "number"
-    assert "case study number 3 is already used (by 'case-study-achievement-for-all' in data/case-studies.yml:" in problem.message
+    assert "leave out number" in problem.message and "numbered after the core's automatically" in problem.message
 
 
 def test_branding_name_logo_and_colours(school_site):
@@ -164,7 +192,6 @@ def test_local_id_colliding_with_the_core_names_both_files_and_keeps_the_old_sit
     local = school_copy / "examples" / "school" / "data" / "case-studies.yml"
     local.write_text(local.read_text(encoding="utf-8") + """
   - id: case-study-herbert-thompson
-    number: 10
     title: Coaching triplets, our way
     summary: The same id as a core case study.
     facets: {approach: [coaching]}
