@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .data import HandbookError, load
 from .pages import MACROS, PageEnvironment, check
-from .render import Renderer, UnknownId, check_contacts
+from .render import Renderer, UnknownId, check_contacts, check_welcome
 from .self_check import check_namespace
 from .serve_errors import ServeErrors
 
@@ -52,6 +52,7 @@ def define_env(env):
         raise PluginError(f"{Path(env.conf['config_file_path']).name}: {exc}") from None
     renderer = Renderer(hb, link=link, pages=pages, page_titles=_page_titles(env.conf["nav"]), namespace=namespace)
     try:
+        renderer.school_welcome = check_welcome(settings.get("welcome"))
         renderer.school_contacts = check_contacts(settings.get("contacts"))
     except ValueError as exc:
         raise PluginError(f"{Path(env.conf['config_file_path']).name}: {exc}") from None

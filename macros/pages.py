@@ -43,6 +43,7 @@ MACROS = (
     "glossary",
     "references",
     "contacts",
+    "welcome",
     "schema_reference",
     "self_check",
     "learning_record",
