@@ -7,9 +7,8 @@ from pathlib import Path
 
 from .data import HandbookError, load
 from .pages import MACROS, PageEnvironment, check
-from .render import Renderer, UnknownId, check_contacts, check_welcome
+from .render import Renderer, UnknownId, check_contacts
 from .self_check import check_namespace
-from .serve_errors import ServeErrors
 
 
 def _settings(env) -> dict:
@@ -22,6 +21,8 @@ def define_env(env):
 
     # While `mkdocs serve` runs, a failed rebuild shows its problems in the browser (macros/serve_errors.py).
     # A PluginCollection registers the on_* methods of what is added to it, as MkDocs does for hooks.
+    from .serve_errors import ServeErrors
+
     if "handbook-serve-errors" not in env.conf.plugins:
         env.conf.plugins["handbook-serve-errors"] = ServeErrors()
 
@@ -52,8 +53,13 @@ def define_env(env):
         raise PluginError(f"{Path(env.conf['config_file_path']).name}: {exc}") from None
     renderer = Renderer(hb, link=link, pages=pages, page_titles=_page_titles(env.conf["nav"]), namespace=namespace)
     try:
-        renderer.school_welcome = check_welcome(settings.get("welcome"))
         renderer.school_contacts = check_contacts(settings.get("contacts"))
+    except ValueError as exc:
+        raise PluginError(f"{Path(env.conf['config_file_path']).name}: {exc}") from None
+    from .render import check_welcome  # a school's welcome for the home page: {{ welcome() }}
+
+    try:
+        renderer.school_welcome = check_welcome(settings.get("welcome"))
     except ValueError as exc:
         raise PluginError(f"{Path(env.conf['config_file_path']).name}: {exc}") from None
     for name in MACROS:
