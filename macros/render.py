@@ -201,9 +201,9 @@ class Renderer:
         return self._render("references.html", refs=refs, documents=list(self.hb.documents.values()))
 
     def schema_reference(self) -> str:
-        from .schema_docs import describe_all
+        from .schema_docs import describe_all, preformatted, templates
 
-        return self._render("schema-reference.html", files=describe_all(self.hb.data_dir))
+        return self._render("schema-reference.html", files=describe_all(self.hb.data_dir), templates=templates(self.hb), pre=preformatted)
 
     def self_check(self, form_id: str) -> str:
         self._get("self_check", form_id)

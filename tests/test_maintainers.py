@@ -324,3 +324,51 @@ def test_readme_commands_do_not_show_materials_end_of_life_notice(tmp_path):
                          cwd=ROOT, env=env, capture_output=True, text=True).stdout
     runs = [line for line in dry.splitlines() if "python" in line]
     assert runs and all(" -m macros " in line + " " for line in runs), runs
+
+
+# ------------------------------------------------------------------ 5. copy-and-paste templates in the maintainers' reference
+
+
+def _templates(site: Path) -> dict[str, dict]:
+    """The templates as the built maintainers' page shows them (what a maintainer copies)."""
+    import html
+    import re
+
+    raw = (site / "maintainers.html").read_text(encoding="utf-8")
+    out: dict[str, dict] = {}
+    for m in re.finditer(r'<pre class="hb-template" data-hb-template="([^"]+)" data-hb-template-file="([^"]+)"><code>(.*?)</code></pre>', raw, re.S):
+        out[m.group(1)] = {"file": m.group(2), "yaml": html.unescape(m.group(3))}
+    for m in re.finditer(r'<pre class="hb-template" data-hb-template-page="([^"]+)"><code>(.*?)</code></pre>', raw, re.S):
+        out[m.group(1)]["page_line"] = html.unescape(m.group(2))
+    return out
+
+
+def test_the_reference_has_templates_for_a_case_study_a_point_for_reflection_and_a_glossary_term(site):
+    found = _templates(site)
+    assert set(found) == {"case-study", "prompt", "glossary-term"}
+    assert {t["file"] for t in found.values()} == {"data/case-studies.yml", "data/prompts.yml", "data/glossary.yml"}
+    assert found["prompt"]["page_line"] == '{{ prompt("reflect-your-question") }}'
+    assert "number: 8" in found["case-study"]["yaml"]  # the next free number after the core's seven
+
+
+@pytest.mark.parametrize("which", ["case-study", "prompt", "glossary-term", "all"])
+def test_each_template_passes_check_when_pasted(site, tmp_path, which):
+    from macros.data import load
+
+    found = _templates(site)
+    proj = copy_project(tmp_path / "proj")
+    for name, t in found.items():
+        if which not in (name, "all"):
+            continue
+        target = proj / t["file"]
+        text = target.read_text(encoding="utf-8")
+        target.write_text(text + ("" if text.endswith("\n") else "\n") + t["yaml"] + "\n", encoding="utf-8")
+        if t.get("page_line"):
+            page = proj / "content" / "coaching.md"
+            page.write_text(page.read_text(encoding="utf-8") + "\n" + t["page_line"] + "\n", encoding="utf-8")
+    r = handbook("check", cwd=proj)
+    assert r.returncode == 0, r.stdout + r.stderr
+    hb = load(proj / "data")
+    added = {"case-study": "case-study-your-example", "prompt": "reflect-your-question", "glossary-term": "your-term"}
+    want = set(added.values()) if which == "all" else {added[which]}
+    assert want <= set(hb.case_studies) | set(hb.prompts) | set(hb.glossary)
