@@ -39,6 +39,17 @@ class _Tee(io.TextIOBase):
     def flush(self) -> None:
         self.stream.flush()
 
+    # Whatever asks the stream about itself gets the real stream's answer.
+    def fileno(self) -> int:
+        return self.stream.fileno()
+
+    def isatty(self) -> bool:
+        return self.stream.isatty()
+
+    @property
+    def encoding(self):  # type: ignore[override]
+        return getattr(self.stream, "encoding", "utf-8")
+
 
 class _Records(logging.Handler):
     def __init__(self) -> None:

@@ -372,3 +372,26 @@ def test_each_template_passes_check_when_pasted(site, tmp_path, which):
     added = {"case-study": "case-study-your-example", "prompt": "reflect-your-question", "glossary-term": "your-term"}
     want = set(added.values()) if which == "all" else {added[which]}
     assert want <= set(hb.case_studies) | set(hb.prompts) | set(hb.glossary)
+
+
+def test_serve_error_page_is_escaped_and_covers_every_page_of_the_last_good_build(tmp_path):
+    from macros.serve_errors import wrap_builder
+
+    site = tmp_path / "site"
+    (site / "sub").mkdir(parents=True)
+    for name in ("index.html", "principles.html", "sub/page.html"):
+        (site / name).write_text("<html><body>good</body></html>", encoding="utf-8")
+
+    def failing_build():
+        import shutil
+
+        shutil.rmtree(site / "sub")  # MkDocs empties the folder before it writes pages
+        (site / "principles.html").unlink()
+        raise RuntimeError('data/x.yml:3: bad <script>alert(1)</script> "text"')
+
+    wrap_builder(failing_build, site)()  # returns: the server then reloads the browsers
+    for name in ("index.html", "principles.html", "sub/page.html", "404.html"):
+        html = (site / name).read_text(encoding="utf-8")
+        assert "The handbook could not be built" in html and "</body>" in html, name  # the server adds its reload script before </body>
+        assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+        assert "data/x.yml:3: bad" in html
