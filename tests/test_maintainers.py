@@ -287,9 +287,10 @@ def test_serve_shows_a_failed_rebuild_in_the_browser_and_recovers(serving, page)
     # a data mistake: the open page reloads by itself and shows the problem with its file and line
     prompts = proj / "data" / "prompts.yml"
     good = _edit(prompts, "    text: What could coaching, mentoring or both do for you?", "    text: Think: what could coaching do for you?")
+    line = good[: good.index("    text: What could coaching, mentoring")].count("\n") + 1
     page.wait_for_selector("h1:has-text('The handbook could not be built')", timeout=90_000)
     shown = page.locator(".hb-build-error").inner_text()
-    assert "data/prompts.yml:23:" in shown and "Put the text in quotes" in shown, shown
+    assert f"data/prompts.yml:{line}:" in shown and "Put the text in quotes" in shown, shown
     # every page says so, and an address with no page too, rather than an old page
     page.goto(base + "glossary.html")
     assert "could not be built" in page.locator("h1").inner_text()
