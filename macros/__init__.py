@@ -19,6 +19,13 @@ def define_env(env):
     from mkdocs.exceptions import PluginError
     from mkdocs.utils import get_relative_url
 
+    # While `mkdocs serve` runs, a failed rebuild shows its problems in the browser (macros/serve_errors.py).
+    # A PluginCollection registers the on_* methods of what is added to it, as MkDocs does for hooks.
+    from .serve_errors import ServeErrors
+
+    if "handbook-serve-errors" not in env.conf.plugins:
+        env.conf.plugins["handbook-serve-errors"] = ServeErrors()
+
     root = Path(env.project_dir)
     settings = _settings(env)
     data_dir = (root / settings.get("data_dir", "data")).resolve()
@@ -52,6 +59,12 @@ def define_env(env):
     renderer.current_page = lambda: env.page.file.src_uri if env.page is not None else None  # ids are checked per page
     try:
         renderer.school_contacts = check_contacts(settings.get("contacts"))
+    except ValueError as exc:
+        raise PluginError(f"{Path(env.conf['config_file_path']).name}: {exc}") from None
+    from .render import check_welcome  # a school's welcome for the home page: {{ welcome() }}
+
+    try:
+        renderer.school_welcome = check_welcome(settings.get("welcome"))
     except ValueError as exc:
         raise PluginError(f"{Path(env.conf['config_file_path']).name}: {exc}") from None
     for name in MACROS:

@@ -16,6 +16,8 @@ import yaml
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
+from . import yaml_advice
+
 # Data file stem -> schema file stem. Lists of the same shape share one schema family
 # (each file still names its own schema, which refers to the shared definitions).
 DATA_FILES = (
@@ -183,16 +185,8 @@ def read_yaml(path: Path, rel: str, problems: list[Problem]) -> DataFile | None:
         except yaml.YAMLError:
             node, data = _parse(text, yaml.SafeLoader)  # the pure-Python parser's messages and lines
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        what = exc.problem or "invalid YAML"
-        if exc.context:
-            ctx = exc.context
-            cm = exc.context_mark
-            if cm is not None and mark is not None and cm.line != mark.line:
-                ctx = f"{ctx} that starts on line {cm.line + 1}"
-            what = f"{ctx}, {what}"
-        problems.append(Problem(rel, line, f"YAML syntax error: {what}; check indentation, colons and quotes"))
+        line, advice = yaml_advice.syntax_advice(text, exc)
+        problems.append(Problem(rel, line, advice))
         return None
     except yaml.YAMLError as exc:  # pragma: no cover - defensive
         problems.append(Problem(rel, 1, f"YAML error: {exc}"))
@@ -205,8 +199,10 @@ def read_yaml(path: Path, rel: str, problems: list[Problem]) -> DataFile | None:
     if node is not None:
         _walk(node, (), loc, dupes)
     f = DataFile(path.stem, path, rel, data, loc)
-    for parent, key, line, first in dupes:
-        problems.append(Problem(rel, line, f"appears twice in the same item (first on line {first}); keep one", _item_id(data, parent), str(key)))
+    for parent, key, line, message in yaml_advice.duplicate_advice(text.splitlines(), dupes):
+        problems.append(Problem(rel, line, message, _item_id(data, parent), str(key)))
+    if any(key == "id" for _, key, _, _ in dupes):
+        return None  # two items merged into one: what else it says about them would mislead
     return f
 
 
@@ -272,7 +268,17 @@ def local_schema(schema: dict) -> dict:
     """The schema for a local data folder's file: it adds to the core, so it may leave out any of
     the file's top-level parts (a school's case-studies.yml needs no facets of its own, its
     sources.yml no references); whatever it does have is checked as in the core."""
-    return {k: v for k, v in schema.items() if k != "required"}
+    return _local_case_numbers({k: v for k, v in schema.items() if k != "required"})
+
+
+def _local_case_numbers(schema: dict) -> dict:
+    """A local case study needs no number: it is numbered after the core's (_number_local_case_study)."""
+    items = (schema.get("properties", {}).get("case_studies") or {}).get("items")
+    if not isinstance(items, dict) or "number" not in items.get("required", []):
+        return schema
+    items = {**items, "required": [r for r in items["required"] if r != "number"]}
+    cases = {**schema["properties"]["case_studies"], "items": items}
+    return {**schema, "properties": {**schema["properties"], "case_studies": cases}}
 
 
 _TYPE_NAMES = {"string": "text", "integer": "a whole number", "number": "a number", "array": "a list", "object": "a mapping (field: value)", "boolean": "true or false", "null": "nothing"}
@@ -315,7 +321,7 @@ def _schema_error_to_problem(f: DataFile, err) -> Problem:
     if v == "type":
         want = err.validator_value
         want = " or ".join(_TYPE_NAMES.get(w, w) for w in (want if isinstance(want, list) else [want]))
-        return f.problem(path, f"expected {want}, got {_describe(err.instance)}", field=field_name)
+        return f.problem(path, f"expected {want}, got {_describe(err.instance)}{yaml_advice.type_hint(err.validator_value, err.instance)}", field=field_name)
     if v in ("minLength", "pattern") and isinstance(err.instance, str) and not err.instance.strip():
         return f.problem(path, "is empty; expected some text", field=field_name)
     if v == "pattern" and schema.get("x-message"):
@@ -472,6 +478,7 @@ def load(data_dir: str | Path, extra_dirs: Iterable[str | Path] = ()) -> Handboo
                 continue
             f = read_yaml(p, rel(p), problems)
             if f is None:
+                broken.add(name)  # unreadable: no follow-on "is not the id of any ..." for what it declares
                 continue
             if f.data is None:
                 problems.append(Problem(f.rel, 1, "is empty; expected the fields its schema describes"))
@@ -536,6 +543,7 @@ def load(data_dir: str | Path, extra_dirs: Iterable[str | Path] = ()) -> Handboo
         hb.principles_intro = hb.files["principles"].data.get("intro", "")
 
     _check_references(hb, layers, parsed, broken, problems)
+    hb.layers = layers  # the core's files, then each local folder's: where each item is declared
     if problems:
         raise HandbookError(problems)
     return hb
@@ -556,8 +564,7 @@ def _walk_sources(data: Any, path: tuple = ()):
 def _dangling(f: DataFile, path: tuple, field_name: str, value: str, what: str, known: Iterable[str]) -> Problem:
     known = sorted(known)
     close = difflib.get_close_matches(value, known, n=1)
-    tip = f" (did you mean '{close[0]}'?)" if close else ""
-    return f.problem(path, f"'{value}' is not the id of any {what}{tip}", field=field_name)
+    return f.problem(path, yaml_advice.unknown_id_advice(value, what, known, close[0] if close else None), field=field_name)
 
 
 def _check_glossary_terms(layers: list[dict[str, DataFile]], problems: list[Problem]) -> None:
@@ -634,10 +641,13 @@ def _check_case_numbers(layers: list[dict[str, DataFile]], problems: list[Proble
     """Case studies are shown as "Case study N": a number used twice (say by a school's local case
     study and a core one) is an error naming both places."""
     first: dict[int, str] = {}
-    for layer in layers:
+    for depth, layer in enumerate(layers):
         f = layer.get("case-studies")
         for i, cs in enumerate(f.data.get("case_studies") or [] if f else []):
             n = cs.get("number") if isinstance(cs, dict) else None
+            if depth and isinstance(cs, dict):
+                _number_local_case_study(f, i, cs, first, problems)
+                continue
             if not isinstance(n, int):
                 continue
             here = f.problem(("case_studies", i, "number"), "", field="number")
@@ -646,6 +656,19 @@ def _check_case_numbers(layers: list[dict[str, DataFile]], problems: list[Proble
                                         here.item, "number"))
             else:
                 first[n] = f"by '{cs.get('id')}' in {f.rel}:{here.line}"
+
+
+def _number_local_case_study(f: DataFile, i: int, cs: dict, first: dict[int, str], problems: list[Problem]) -> None:
+    """A local (school's) case study is numbered after every core one, in the order of its file, so a
+    case study the core adds later moves the school's up one instead of colliding with them. So a
+    local case study gives no number of its own."""
+    if "number" in cs:
+        here = f.problem(("case_studies", i, "number"), "", field="number")
+        problems.append(Problem(f.rel, here.line, "leave out number: a school's own case studies are numbered after the core's "
+                                "automatically (so a case study added to the core later cannot take their number)", here.item, "number"))
+        return
+    cs["number"] = max(first, default=0) + 1
+    first[cs["number"]] = f"by '{cs.get('id')}' in {f.rel}"
 
 
 def _check_references(hb: Handbook, layers: list[dict[str, DataFile]], parsed: list[DataFile],

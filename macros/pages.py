@@ -46,6 +46,7 @@ MACROS = (
     "glossary",
     "references",
     "contacts",
+    "welcome",
     "schema_reference",
     "self_check",
     "learning_record",
@@ -371,6 +372,7 @@ def scan(docs_dir: Path, hb: Handbook, extra_macros: tuple[str, ...] = ()) -> tu
     """Return (problems, where prompts and forms are shown) for every page under docs_dir."""
     problems: list[Problem] = []
     index = PageIndex()
+    shown_groups: set[str] = set()  # prompt groups a page shows with prompts("id")
     root = docs_dir.parent
     known = signatures(extra_macros)
     parser = Environment()  # parses only: nothing in a page is run here
@@ -392,12 +394,64 @@ def scan(docs_dir: Path, hb: Handbook, extra_macros: tuple[str, ...] = ()) -> tu
         for call in calls:
             problems += [Problem(rel, call.line, msg, field=call.name) for msg in _unknown_ids(call, hb)]
             _place(index, page, call, hb)
-    form_file = hb.files["forms"].rel if "forms" in hb.files else "data/forms.yml"
-    for fid in hb.forms:
-        if fid not in index.form_pages and not hb.forms[fid].get("prompt_groups"):
-            line = hb.files["forms"].loc.line(("forms", list(hb.forms).index(fid))) if "forms" in hb.files else 1
-            problems.append(Problem(form_file, line, f"form '{fid}' is on no page; add {{{{ self_check(\"{fid}\") }}}} to the page it belongs on", fid, "id"))
+            if call.name == "prompts":
+                shown_groups.add(next(iter(call.args.values()), None))
+    problems += unplaced(hb, index, shown_groups)
     return problems, index
+
+
+def _locate(hb: Handbook, name: str, key: str, ident: str) -> tuple[str, int]:
+    """(file, line) of the item with this id in data file ``name`` under ``key``: the core's file or a
+    local data folder's (a school's), whichever declares it."""
+    for layer in getattr(hb, "layers", None) or [hb.files]:
+        f = layer.get(name)
+        for i, item in enumerate((f.data.get(key) or []) if f is not None and isinstance(f.data, dict) else []):
+            if isinstance(item, dict) and item.get("id") == ident:
+                return f.rel, f.loc.line((key, i))
+    return f"data/{name}.yml", 1
+
+
+def unplaced(hb: Handbook, index: PageIndex, shown_groups: set[str]) -> list[Problem]:
+    """Prompts, prompt groups and forms that are in the data but on no page (they would silently
+    appear nowhere, and their answers could not be given). A prompt reaches a page by
+    {{ prompt("id") }}, by its group's {{ prompts("group") }}, or as a question of a case study on a
+    page; a form by {{ self_check("id") }}, or, for a form that claims prompt groups, with the prompts
+    of those groups."""
+    out: list[Problem] = []
+    groups: dict[str, list[str]] = {}
+    for pid, p in hb.prompts.items():
+        groups.setdefault(p["group"], []).append(pid)
+    for pid, p in hb.prompts.items():
+        if pid in index.prompt_pages:
+            continue
+        file, line = _locate(hb, "prompts", "prompts", pid)
+        how = f'{{{{ prompt("{pid}") }}}} to the page it belongs on'
+        asked_by = [cs["id"] for cs in hb.case_studies.values() if pid in (cs.get("questions") or [])]
+        if asked_by:
+            how = f"case study '{asked_by[0]}' (which lists it in its questions) to a page with {{{{ case_study(\"{asked_by[0]}\") }}}}, or add {how}"
+        elif "case" in p["group"]:
+            how += f", or list '{pid}' under the questions of the case study it belongs to"
+        out.append(Problem(file, line, f"point for reflection '{pid}' is on no page, so readers never see it; add {how}", pid, "id"))
+    for gid in hb.prompt_groups:
+        if gid in shown_groups or groups.get(gid):
+            continue  # a group with prompts is reported through them
+        file, line = _locate(hb, "prompts", "groups", gid)
+        out.append(Problem(file, line, f"prompt group '{gid}' is on no page and has no prompts; add prompts with 'group: {gid}' "
+                                       f"and show them, or add {{{{ prompts(\"{gid}\") }}}} to a page, or remove the group", gid, "id"))
+    for fid, form in hb.forms.items():
+        if fid in index.form_pages:
+            continue
+        claimed = form.get("prompt_groups") or []
+        if claimed:
+            if any(pid in index.prompt_pages for g in claimed for pid in groups.get(g, [])):
+                continue
+            file, line = _locate(hb, "forms", "forms", fid)
+            out.append(Problem(file, line, f"form '{fid}' is on no page: it asks about the prompts of {', '.join(repr(g) for g in claimed)}, "
+                                           f"and none of them is on a page; show them with {{{{ prompts(\"{claimed[0]}\") }}}} or {{{{ prompt(\"id\") }}}}", fid, "id"))
+            continue
+        file, line = _locate(hb, "forms", "forms", fid)
+        out.append(Problem(file, line, f"form '{fid}' is on no page; add {{{{ self_check(\"{fid}\") }}}} to the page it belongs on", fid, "id"))
+    return out
 
 
 def _unknown_ids(call: MacroCall, hb: Handbook) -> list[str]:

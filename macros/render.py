@@ -77,6 +77,9 @@ class Renderer:
     # The school's own people to approach ({role, name, how}), from the front end's configuration
     # (mkdocs.yml extra.handbook.contacts, checked by check_contacts); empty: a neutral sentence.
     school_contacts: tuple[dict, ...] = ()
+    # The school's own welcome for the home page (mkdocs.yml extra.handbook.welcome): plain text,
+    # paragraphs separated by a blank line; empty: none.
+    school_welcome: str = ""
 
     def __init__(self, hb: Handbook, link: Callable[[str, str], str] = _default_link, pages: "PageIndex | None" = None,
                  page_titles: dict[str, str] | None = None, namespace: str = "handbook"):
@@ -341,9 +344,9 @@ class Renderer:
         return self._render("references.html", refs=refs, documents=list(self.hb.documents.values()))
 
     def schema_reference(self) -> str:
-        from .schema_docs import describe_all
+        from .schema_docs import describe_all, preformatted, templates
 
-        return self._render("schema-reference.html", files=describe_all(self.hb.data_dir))
+        return self._render("schema-reference.html", files=describe_all(self.hb.data_dir), templates=templates(self.hb), pre=preformatted)
 
     def self_check(self, form_id: str) -> str:
         form = self._get("self_check", form_id)
@@ -366,7 +369,12 @@ class Renderer:
 
     def contacts(self) -> str:
         """Who to approach about coaching and mentoring in this school."""
-        return self._render("contacts.html", contacts=self.school_contacts)
+        contacts = [{**c, "how_parts": email_parts(c.get("how", ""))} for c in self.school_contacts]
+        return self._render("contacts.html", contacts=contacts)
+
+    def welcome(self) -> str:
+        """The school's own welcome (extra.handbook.welcome, checked by check_welcome); nothing without one."""
+        return self._render("welcome.html", welcome=self.school_welcome) if self.school_welcome else ""
 
     def abbreviations_markdown(self) -> str:
         """Markdown `abbr` definitions so page prose gets the same expansions as data.
@@ -402,6 +410,34 @@ def check_contacts(value, where: str = "extra.handbook.contacts") -> tuple[dict,
                 raise ValueError(f"{where}: entry {i}: '{key}' is required, e.g. role: Coaching coordinator, name: Ms A. Jones")
         out.append({k: " ".join(c[k].split()) for k in ("role", "name", "how") if k in c})
     return tuple(out)
+
+
+EMAIL = re.compile(r"[A-Za-z0-9._+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+
+
+def email_parts(text: str) -> list[tuple[str, str]]:
+    """Text split into ("text", ...) and ("email", address) parts, so that a template can make each
+    e-mail address a mailto: link (and escape the rest)."""
+    parts, pos = [], 0
+    for m in EMAIL.finditer(text):
+        if m.start() > pos:
+            parts.append(("text", text[pos:m.start()]))
+        parts.append(("email", m.group(0)))
+        pos = m.end()
+    if pos < len(text):
+        parts.append(("text", text[pos:]))
+    return parts
+
+
+def check_welcome(value, where: str = "extra.handbook.welcome") -> str:
+    """A school's welcome text from its configuration: plain text (paragraphs separated by a blank
+    line). Raises ValueError saying what is wrong."""
+    if value is None:
+        return ""
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"{where}: expected some text (paragraphs separated by a blank line), e.g. welcome: |\n"
+                         "      Welcome to our school's edition of the handbook. ...")
+    return value.strip()
 
 
 # ---------------------------------------------------------------------- layout helpers

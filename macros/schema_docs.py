@@ -67,3 +67,51 @@ def describe_all(data_dir: Path) -> list[dict]:
         _fields(sch, sch, schemas, "", rows, frozenset())
         files.append({"name": name, "title": sch.get("title", name), "description": sch.get("description", ""), "rows": rows})
     return files
+
+
+# ------------------------------------------------------------------ copy-and-paste templates
+
+SNIPPETS = Path(__file__).parent / "templates" / "snippets"
+
+
+def templates(hb) -> list[dict]:
+    """YAML a maintainer can paste to add a case study, a point for reflection or a glossary term:
+    each passes `check` as pasted (tests/test_maintainers.py pastes them from the built page), with
+    values taken from the data (the next case-study number, facet values and a source that exist).
+
+    Returns [{id, title, file, where, yaml, page_line}]: ``yaml`` is plain text; ``page_line`` the
+    macro call a page needs, if any.
+    """
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    env = Environment(loader=FileSystemLoader(str(SNIPPETS)), autoescape=False, undefined=StrictUndefined,
+                      keep_trailing_newline=True)
+    doc = next(iter(hb.documents.values()))
+    at = (doc.get("parts") or ["Section 1"])[0]
+    common = {"doc": doc["id"], "at": at}
+    numbers = [cs["number"] for cs in hb.case_studies.values() if isinstance(cs.get("number"), int)]
+    facets = [{"id": f["id"], "value": f["values"][0]["id"]} for f in hb.facets.values()]
+    group = "points-for-reflection" if "points-for-reflection" in hb.prompt_groups else next(iter(hb.prompt_groups), "")
+    out = [
+        {"id": "case-study", "title": "A new case study", "file": "data/case-studies.yml",
+         "where": "at the end of the file (under case_studies:)",
+         "yaml": env.get_template("case-study.yml").render(slug="your-example", number=max(numbers, default=0) + 1, facets=facets, **common),
+         "page_line": None},
+        {"id": "prompt", "title": "A new point for reflection", "file": "data/prompts.yml",
+         "where": "at the end of the file (under prompts:)",
+         "yaml": env.get_template("prompt.yml").render(slug="your-question", group=group, **common),
+         "page_line": '{{ prompt("reflect-your-question") }}'},
+        {"id": "glossary-term", "title": "A new glossary term", "file": "data/glossary.yml",
+         "where": "at the end of the file (under terms:)",
+         "yaml": env.get_template("glossary-term.yml").render(slug="your-term", **common),
+         "page_line": None},
+    ]
+    return out
+
+
+def preformatted(text: str):
+    """Text for a <pre> in a raw HTML block: escaped, with its line breaks as character references
+    (the renderer joins a template's lines and drops blank ones) and braces too (no '{{' in a page)."""
+    from markupsafe import Markup, escape
+
+    return Markup(str(escape(text.rstrip("\n"))).replace("\n", "&#10;").replace("{", "&#123;").replace("}", "&#125;"))

@@ -46,18 +46,46 @@ def test_local_data_merges_over_the_core():
     assert school.facets == core.facets and school.references == core.references
 
 
-def test_local_case_study_number_already_in_the_core_names_both_files(tmp_path):
+def test_local_case_studies_are_numbered_after_the_cores():
+    from macros.data import load
+
+    school = load(ROOT / "data", [EXAMPLE / "data"])
+    core_max = max(cs["number"] for cs in load(ROOT / "data").case_studies.values())
+    assert [school.case_studies[i]["number"] for i in LOCAL_IDS] == [core_max + 1, core_max + 2]
+
+
+def test_a_case_study_the_core_adds_later_does_not_collide_with_the_schools(tmp_path):
+    """The core's next release adds case study 8: the school's own move up to 9 and 10, no error."""
+    from macros.data import load
+
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    core = tmp_path / "data" / "case-studies.yml"
+    core.write_text(core.read_text(encoding="utf-8") + """
+  - id: case-study-added-later
+    number: 8
+    title: A case study the core adds in a later release
+    summary: It takes the next number in the core's series.
+    facets: {approach: [coaching]}
+    source: {doc: wg-booklet, at: Case study 1}
+""", encoding="utf-8")
+    hb = load(tmp_path / "data", [EXAMPLE / "data"])
+    assert hb.case_studies["case-study-added-later"]["number"] == 8
+    assert [hb.case_studies[i]["number"] for i in LOCAL_IDS] == [9, 10]
+
+
+def test_a_local_case_study_with_a_number_is_told_to_leave_it_out(tmp_path):
     from macros.data import HandbookError, load
 
     shutil.copytree(EXAMPLE / "data", tmp_path / "data")
     local = tmp_path / "data" / "case-studies.yml"
-    local.write_text(local.read_text(encoding="utf-8").replace("number: 9", "number: 3"), encoding="utf-8")
+    local.write_text(local.read_text(encoding="utf-8").replace("  - id: llanfair-valley-new-teacher-mentoring\n",
+                                                               "  - id: llanfair-valley-new-teacher-mentoring\n    number: 3\n"), encoding="utf-8")
     with pytest.raises(HandbookError) as exc:
         load(ROOT / "data", [tmp_path / "data"])
     (problem,) = exc.value.problems
     assert problem.file.endswith("data/case-studies.yml") and problem.file != "data/case-studies.yml"
     assert problem.item == "llanfair-valley-new-teacher-mentoring" and problem.field == "number"
-    assert "case study number 3 is already used (by 'case-study-achievement-for-all' in data/case-studies.yml:" in problem.message
+    assert "leave out number" in problem.message and "numbered after the core's automatically" in problem.message
 
 
 def test_branding_name_logo_and_colours(school_site):
@@ -164,7 +192,6 @@ def test_local_id_colliding_with_the_core_names_both_files_and_keeps_the_old_sit
     local = school_copy / "examples" / "school" / "data" / "case-studies.yml"
     local.write_text(local.read_text(encoding="utf-8") + """
   - id: case-study-herbert-thompson
-    number: 10
     title: Coaching triplets, our way
     summary: The same id as a core case study.
     facets: {approach: [coaching]}
@@ -187,3 +214,113 @@ def test_malformed_contacts_stop_the_build_with_a_clear_message(school_copy, tmp
     r = handbook("-f", "examples/school/mkdocs.yml", "build", "-d", str(tmp_path / "out"), cwd=school_copy)
     assert r.returncode == 1
     assert "extra.handbook.contacts: entry 3: 'nmae' is not a known field" in r.stdout + r.stderr
+
+
+# ------------------------------------------------------------------ issue #12: the school's own welcome, e-mail links, its name on a phone
+
+
+def test_welcome_text_on_the_home_page(school_site, site):
+    raw = (school_site / "index.html").read_text(encoding="utf-8")
+    m = re.search(r'<div class="hb-welcome">(.*?)</div>', raw, re.S)
+    assert m, "the school's welcome is not on its home page"
+    paras = re.findall(r"<p>(.*?)</p>", m.group(1), re.S)
+    assert len(paras) == 2 and paras[0].startswith("Welcome to Llanfair Valley High School&#39;s edition")
+    assert raw.index("<h1") < raw.index('class="hb-welcome"') < raw.index("<h2")  # at the top, under the title
+    assert "hb-welcome" not in (site / "index.html").read_text(encoding="utf-8")  # the core has none
+
+
+def test_welcome_text_is_escaped_and_checked():
+    from macros.data import load
+    from macros.render import Renderer, check_welcome
+
+    r = Renderer(load(ROOT / "data"))
+    r.school_welcome = check_welcome('Hello <script>alert(1)</script> & "welcome".\n\nSecond paragraph.')
+    html = r.welcome()
+    assert "<script>" not in html and "&lt;script&gt;" in html and html.count("<p>") == 2
+    for bad in ("", "   ", ["a list"], {"a": "mapping"}):
+        with pytest.raises(ValueError, match="extra.handbook.welcome: expected some text"):
+            check_welcome(bad)
+    assert check_welcome(None) == "" and Renderer(load(ROOT / "data")).welcome() == ""
+
+
+def test_contact_email_addresses_are_mailto_links(school_site):
+    raw = "".join(p.read_text(encoding="utf-8") for p in school_site.glob("*.html") if "hb-contacts" in p.read_text(encoding="utf-8"))
+    assert ('(Room B12, or <a href="mailto:carys.howells@llanfair-valley.example">carys.howells@llanfair-valley.example</a>)'
+            in raw)
+    assert '<a href="mailto:dafydd.rees@llanfair-valley.example">' in raw
+
+
+def test_contact_links_are_escaped():
+    from macros.data import load
+    from macros.render import Renderer, check_contacts
+
+    r = Renderer(load(ROOT / "data"))
+    r.school_contacts = check_contacts([{"role": "Coordinator", "name": "A <b>Jones</b>",
+                                         "how": 'x@y.example"><script>alert(1)</script> or a.b@school.example'}])
+    html = r.contacts()
+    assert "<script>" not in html and "<b>" not in html
+    assert html.count('href="mailto:') == 2 and '<a href="mailto:a.b@school.example">a.b@school.example</a>' in html
+
+
+LONG_NAME = ("Coaching and Mentoring Handbook, Ysgol Uwchradd Gymunedol Dyffryn Llanfair-ym-Muallt a Chanolbarth "
+             "Cymru, Llanfairpwllgwyngyllgogerychwyrndrobwllllantysiliogogogoch Campus")
+
+
+@pytest.fixture(scope="module")
+def long_name_site(tmp_path_factory) -> Path:
+    """The school edition with a very long name (and one very long word), built once."""
+    tmp = tmp_path_factory.mktemp("long-name")
+    proj = copy_project(tmp / "proj")
+    shutil.copytree(EXAMPLE, proj / "examples" / "school", ignore=shutil.ignore_patterns("site"))
+    cfg = proj / "examples" / "school" / "mkdocs.yml"
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace(f"site_name: Coaching and Mentoring Handbook, {SCHOOL}",
+                                                           f"site_name: {LONG_NAME}"), encoding="utf-8")
+    r = handbook("-f", "examples/school/mkdocs.yml", "build", "-d", str(tmp / "site"), cwd=proj)
+    assert r.returncode == 0, r.stdout + r.stderr
+    return tmp / "site"
+
+
+_HEADER = """() => {
+  const box = e => { const r = e.getBoundingClientRect(); return {left: r.left, right: r.right, top: r.top, bottom: r.bottom}; };
+  const name = document.querySelector('.md-header__topic:first-child .md-ellipsis');
+  const buttons = [...document.querySelectorAll('.md-header__button')].filter(b => b.offsetParent && b.getBoundingClientRect().width);
+  return {page: document.documentElement.scrollWidth, viewport: innerWidth, name: box(name), text: name.textContent.trim(),
+          clipped: name.scrollHeight > name.clientHeight + 1 || name.scrollWidth > name.clientWidth + 1,
+          header: box(document.querySelector('.md-header')), buttons: buttons.map(box)};
+}"""
+
+
+def _check_header(page, fits_whole: bool) -> dict:
+    h = page.evaluate(_HEADER)
+    assert h["page"] <= h["viewport"], f"horizontal scroll: {h['page']} px wide in {h['viewport']} px"
+    assert h["name"]["right"] <= h["viewport"] and h["name"]["top"] >= h["header"]["top"] and h["name"]["bottom"] <= h["header"]["bottom"], h
+    for b in h["buttons"]:  # the name never runs under the menu, palette or search buttons
+        assert b["right"] <= h["name"]["left"] or b["left"] >= h["name"]["right"], h
+    if fits_whole:
+        assert not h["clipped"], f"the site's name is cut off in the header: {h}"
+    return h
+
+
+@pytest.mark.parametrize("width,height", [(390, 844), (1366, 768)])
+def test_school_name_fits_the_header_on_a_phone_and_a_laptop(school_site, page, width, height):
+    page.set_viewport_size({"width": width, "height": height})
+    with static_server(school_site) as base:
+        for name in ("index.html", "case-studies.html"):
+            page.goto(base + name)
+            ready(page)
+            h = _check_header(page, fits_whole=True)
+            assert h["text"] == f"Coaching and Mentoring Handbook, {SCHOOL}"
+        if width < 1220:  # the menu drawer (phones and tablets) shows the whole name too
+            page.evaluate("document.getElementById('__drawer').checked = true")
+            page.wait_for_timeout(400)
+            d = page.evaluate("""() => { const t = document.querySelector('.md-nav--primary > .md-nav__title');
+                return {clipped: t.scrollWidth > t.clientWidth + 1 || t.scrollHeight > t.clientHeight + 1, page: document.documentElement.scrollWidth}; }""")
+            assert not d["clipped"] and d["page"] <= width, d
+
+
+def test_a_very_long_school_name_never_scrolls_sideways_on_a_phone(long_name_site, page):
+    page.set_viewport_size({"width": 390, "height": 844})
+    with static_server(long_name_site) as base:
+        page.goto(base + "index.html")
+        ready(page)
+        _check_header(page, fits_whole=False)  # may end in "..." after three lines; never wider than the phone
