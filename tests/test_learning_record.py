@@ -117,7 +117,7 @@ def test_export_clear_import_restores_everything_exactly(base, page, tmp_path):
     expect(confirm).to_contain_text("7 new, 0 changed, 0 the same, and 0 answers")
     assert stored(page) == {}, "import waits for confirmation"
     page.click("[data-hb-confirm-yes]")
-    expect(page.locator("[data-hb-record-status]")).to_contain_text("Imported 7 answers")
+    expect(page.locator("[data-hb-record-status]")).to_contain_text("Merged 7 answers")
     assert stored(page) == SAMPLE
     page.goto(base + "getting-involved.html")
     expect(page.locator('[data-hb-rows="targets"] textarea').first).to_have_value("Use GROW")

@@ -323,3 +323,51 @@ def test_a_snapshot_with_a_rating_off_the_scale_is_refused(site, phone, tmp_path
     phone.set_input_files("[data-hb-import]", str(f))
     expect(phone.locator("[data-hb-record-status]")).to_contain_text("which is not one of that item's choices")
     assert stored(phone) == TWELVE
+
+
+# ------------------------------------------------------------------ lists of rows, generically
+
+def test_any_list_of_rows_is_shown_grouped_and_dated_everywhere(site, served, phone, tmp_path):
+    """A list of rows described in the manifest (as the coaching log's entries will be) appears in the
+    record, the Markdown and the document without special-casing: grouped by the manifest's `group`
+    column, named by its first one-line column, dated by its first date column (UK form)."""
+    page = phone
+    raw = (site / "record.html").read_text(encoding="utf-8")
+    m = re.search(r'(<script type="application/json" id="hb-manifest">)(.*?)(</script>)', raw, re.S)
+    manifest = json.loads(m.group(2))
+    entry = next(e for s in manifest["sections"] for e in s["entries"] if e.get("rows") and e["rows"]["key"] == "targets")
+    entry["rows"] = {"key": "log.sessions", "label": "Session note", "group": "relationship", "columns": [
+        {"id": "relationship", "label": "Relationship", "type": "line"},
+        {"id": "date", "label": "Date", "type": "date"},
+        {"id": "title", "label": "Focus", "type": "line"},
+        {"id": "notes", "label": "Notes", "type": "text"}]}
+    patched = raw.replace(m.group(0), m.group(1) + json.dumps(manifest).replace("<", "\\u003c") + m.group(3))
+    patched = patched.replace('data-hb-answer-rows="targets"', 'data-hb-answer-rows="log.sessions"')
+    page.route("**/record.html", lambda route: route.fulfill(status=200, content_type="text/html", body=patched))
+    rows = [{"id": "1", "relationship": "Coaching with A.", "date": "2026-10-02", "title": "Wait time", "notes": "Tried <3 s> pauses"},
+            {"id": "2", "relationship": "Mentoring B.", "date": "2026-10-09", "title": "Planning", "notes": "Shared a plan"},
+            {"id": "3", "relationship": "Coaching with A.", "date": "2026-11-20", "title": "Follow-up", "notes": ""}]
+    seed(page, served, {"log.sessions": rows})
+    box = page.locator('[data-hb-answer-rows="log.sessions"]')
+    expect(box.locator(".hb-record__group")).to_have_text(["Relationship: Coaching with A.", "Relationship: Mentoring B."])
+    expect(box).to_contain_text("Session note 1: Wait time (Date: 2 October 2026)")
+    expect(box).to_contain_text("Session note 3: Follow-up (Date: 20 November 2026)")
+    expect(box).to_contain_text("Tried <3 s> pauses")
+    expect(page.locator("[data-hb-orphans]")).to_be_hidden()
+    with page.expect_download() as dl:
+        page.get_by_role("button", name="Download as Markdown").click()
+    md_path = tmp_path / "r.md"
+    dl.value.save_as(md_path)
+    md = md_path.read_text()
+    assert "#### Relationship: Coaching with A." in md and "**Session note 2: Planning (Date: 9 October 2026)**" in md
+    assert "- Notes: Tried &lt;3 s&gt; pauses" in md
+    with page.expect_download() as dl:
+        page.get_by_role("button", name="Download for a meeting (Word)").click()
+    d = tmp_path / "r.docx"
+    dl.value.save_as(d)
+    tree = ElementTree.fromstring(zipfile.ZipFile(d).read("word/document.xml"))
+    text = ["".join(t.text or "" for t in p.iter(W + "t")) for p in tree.iter(W + "p")]
+    i = text.index("Relationship: Coaching with A.")
+    assert text[i + 1].startswith("Session note 1: Wait time (Date: 2 October 2026)")
+    assert "Notes: Tried <3 s> pauses" in text
+    assert text.index("Relationship: Mentoring B.") > text.index("Session note 3: Follow-up (Date: 20 November 2026)")
