@@ -9,6 +9,8 @@
   "use strict";
 
   var store = window.hb.storage;
+  /* record-docx.js sits beside this script (or beside the bundle that holds it) */
+  var HERE = document.currentScript && document.currentScript.src;
   var own = Object.prototype.hasOwnProperty;
   function has(o, k) { return own.call(o, k); }
   function dict() { return Object.create(null); }
@@ -220,7 +222,8 @@
 
     function titleBlock(name) {
       var n = root.querySelector("[data-hb-titleblock-name]");
-      n.textContent = name.trim() ? ": " + name.trim() : "";
+      n.textContent = name.trim();
+      n.hidden = !name.trim();
       root.querySelector("[data-hb-titleblock-date]").textContent = ukDate(today());
     }
 
@@ -367,6 +370,7 @@
       var box = snapBox.querySelector("[data-hb-snapshot-list]");
       box.textContent = "";
       var snaps = snapList(all);
+      snapBox.classList.toggle("hb-record__snapshots--none", !snaps.length);
       var p = document.createElement("p");
       p.textContent = snaps.length ? "You have saved " + snaps.length + " snapshot" + (snaps.length === 1 ? "" : "s") + ": " +
         list(snaps.map(function (s) { return ukDate(s.date); })) + "." : "You have not saved a snapshot yet.";
@@ -543,10 +547,14 @@
     /* record-docx.js, from the site's own folder, the first time it is needed */
     function withDocx(then) {
       if (window.hb.docx) { then(); return; }
-      var base = ".";
-      try { base = JSON.parse(document.getElementById("__config").textContent).base || "."; } catch (e) { /* the page's folder */ }
+      var src;
+      try { src = new URL("record-docx.js", HERE).href; } catch (e) {
+        var base = ".";
+        try { base = JSON.parse(document.getElementById("__config").textContent).base || "."; } catch (e2) { /* the page's folder */ }
+        src = base.replace(/\/$/, "") + "/assets/javascripts/record-docx.js";
+      }
       var s = document.createElement("script");
-      s.src = base.replace(/\/$/, "") + "/assets/javascripts/record-docx.js";
+      s.src = src;
       s.onload = function () { if (window.hb.docx) then(); else failed(); };
       s.onerror = failed;
       document.head.appendChild(s);
@@ -709,7 +717,16 @@
       store.set(NAME, e.target.value);
       titleBlock(e.target.value);
     });
-    window.addEventListener("beforeprint", function () { titleBlock(typeof store.get(NAME) === "string" ? store.get(NAME) : ""); });
+    /* The title block is dated the day it is printed; the PDF's suggested name says whose record it is. */
+    var pageTitle = null;
+    window.addEventListener("beforeprint", function () {
+      if (!document.body.contains(root)) return;
+      var name = typeof store.get(NAME) === "string" ? store.get(NAME).trim() : "";
+      titleBlock(name);
+      pageTitle = document.title;
+      document.title = "Learning record" + (name ? " - " + name : "") + " - " + ukDate(today());
+    });
+    window.addEventListener("afterprint", function () { if (pageTitle !== null) { document.title = pageTitle; pageTitle = null; } });
 
     /* ---- copies kept aside in this browser (unreadable, newer or unusable stored answers) */
     var backupBox = root.querySelector("[data-hb-backups]");
