@@ -293,6 +293,12 @@ def test_snapshots_of_self_ratings_compare_first_latest_and_now(site, phone, tmp
     table = page.locator(".hb-record__snapshot-table").first
     expect(table).to_contain_text("First snapshot, 1 September 2026")
     expect(table.locator("tr", has_text="Listen actively").first).to_contain_text("Developing")
+    # the chart with snapshots, the progress tables, the name field and the switch: no axe violations
+    from webcheck import describe, run_axe
+
+    page.get_by_label("Your name (for printing)").fill("Jo")
+    violations = run_axe(page)
+    assert violations == [], describe(violations)
     # in the backup file, and it restores
     with page.expect_download() as dl:
         page.get_by_role("button", name="Save a backup file").click()
@@ -312,7 +318,7 @@ def test_snapshots_of_self_ratings_compare_first_latest_and_now(site, phone, tmp
     page.click("[data-hb-confirm-yes]")
     page.set_input_files("[data-hb-import]", str(p))
     page.get_by_role("button", name="Replace all my answers").click()
-    assert stored(page)["record.snapshots"] == snaps
+    assert stored(page)["record.snapshots"] == snaps and stored(page)["record.name"] == "Jo"
 
 
 def test_a_snapshot_with_a_rating_off_the_scale_is_refused(site, phone, tmp_path):
