@@ -11,6 +11,11 @@ from .data import Handbook
 from .self_check import form_model, prompt_fields
 
 MANIFEST_VERSION = 1
+# The record's own answers, kept in the answers document like any other (so they are in the backup
+# file): the name printed on the record, and the dated snapshots of self-ratings (a list of rows:
+# {"id", "date": ISO time, <rating key>: <level id>, ...}).
+NAME_KEY = "record.name"
+SNAPSHOTS_KEY = "record.snapshots"
 
 
 def _manifest_field(f: dict) -> dict:
@@ -19,6 +24,19 @@ def _manifest_field(f: dict) -> dict:
         out["options"] = [{"id": o["id"], "label": o["label"]} for o in f["options"]]
     if f.get("unique_when"):
         out["unique_when"] = f["unique_when"]
+    return out
+
+
+def _manifest_rows(rows: dict) -> dict:
+    """A list of rows (targets, log entries): its key, label and columns. The record, the Markdown
+    export and the document for a meeting render any such list the same way: each entry dated by
+    its first date column and named by its first one-line column; a list whose definition names a
+    ``group`` column (e.g. a coaching relationship) is grouped by that column's value."""
+    out = {"key": rows["key"], "label": rows["label"],
+           "columns": [{"id": c["id"], "label": c["label"], "type": c["type"]} for c in rows["columns"]]}
+    for extra in ("group", "plural"):
+        if rows.get(extra):
+            out[extra] = rows[extra]
     return out
 
 
@@ -56,7 +74,7 @@ def chart(hb: Handbook) -> dict | None:
 
 
 def manifest(hb: Handbook, order: list[tuple[str, str, str]], page_titles: dict[str, str],
-             page_url: Callable[[str, str], str], namespace: str) -> dict:
+             page_url: Callable[[str, str], str], namespace: str, site_name: str = "") -> dict:
     """Every field of the handbook, grouped by the page it is asked on, in reading order.
 
     ``order`` is (page, "prompt"|"form", id) as the pages show them; ``page_titles`` gives each
@@ -83,16 +101,25 @@ def manifest(hb: Handbook, order: list[tuple[str, str, str]], page_titles: dict[
                     fields.append(mf)
             entry = {"id": ident, "kind": "form", "title": m["title"], "url": page_url(page, ident), "fields": fields}
             if m["rows"]:
-                entry["rows"] = {"key": m["rows"]["key"], "label": m["rows"]["label"],
-                                 "columns": [{"id": c["id"], "label": c["label"], "type": c["type"]} for c in m["rows"]["columns"]]}
+                entry["rows"] = _manifest_rows(m["rows"])
         sec = sections.setdefault(page, {"id": page.rsplit(".", 1)[0].replace("/", "-"),
                                          "title": page_titles.get(page, page), "url": page_url(page, ""), "entries": []})
         sec["entries"].append(entry)
+    c = chart(hb)
+    urls = {e["id"]: e["url"] for sec in sections.values() for e in sec["entries"]}
+    if c:
+        # where to rate yourself, for the chart's empty state
+        c["a_url"], c["b_url"] = urls.get(c["a_form"]), urls.get(c["b_form"])
     return {
         "version": MANIFEST_VERSION,
         "handbook": namespace,
         "sections": list(sections.values()),
-        "chart": chart(hb),
+        "chart": c,
+        "site_name": site_name,
+        "name_key": NAME_KEY,
+        "snapshots_key": SNAPSHOTS_KEY,
+        # what "Save a snapshot" keeps: every self-rating on a scale (coach, mentor, principles review)
+        "snapshot_keys": [f["key"] for sec in sections.values() for e in sec["entries"] for f in e["fields"] if f["type"] == "scale"],
     }
 
 

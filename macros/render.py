@@ -80,6 +80,8 @@ class Renderer:
     # The school's own welcome for the home page (mkdocs.yml extra.handbook.welcome): plain text,
     # paragraphs separated by a blank line; empty: none.
     school_welcome: str = ""
+    # The site's name (mkdocs.yml site_name; a school edition's includes the school), for the record's title block.
+    site_name: str = ""
 
     def __init__(self, hb: Handbook, link: Callable[[str, str], str] = _default_link, pages: "PageIndex | None" = None,
                  page_titles: dict[str, str] | None = None, namespace: str = "handbook"):
@@ -358,7 +360,8 @@ class Renderer:
         return self._render("self-check.html", m=self_check.form_model(self.hb, form_id), **ctx)
 
     def learning_record(self) -> str:
-        m = learning_record.manifest(self.hb, self.pages.order, self.page_titles, self.link, self.namespace)
+        m = learning_record.manifest(self.hb, self.pages.order, self.page_titles, self.link, self.namespace,
+                                     site_name=self.site_name)
         data = json.dumps(m, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
         return self._render("learning-record.html", m=m, manifest_json=Markup(data),
                             total=len(learning_record.all_keys(m)))

@@ -1,27 +1,48 @@
 /* hb-learning-record: every answer saved in this browser, gathered from the build's manifest of
- * fields (inlined in the page, so it works from file:// too). Progress, the coach/mentor ratings
- * chart, print, export (JSON, Markdown), import (checked, previewed, never silent) and clear. */
+ * fields (inlined in the page, so it works from file:// too). By default it shows what has been
+ * answered ("Show every prompt" shows the rest); progress; the coach and mentor ratings chart with
+ * snapshots over time; print with a title block; "Download for a meeting" (.docx, written here by
+ * record-docx.js, loaded only when asked for); a backup file (JSON) to save and restore (merge or
+ * replace, checked, previewed, never silent); Markdown; clear. Lists of rows (targets, log entries)
+ * are shown the same way whatever they are: grouped (if their manifest names a group column) and dated. */
 (function () {
   "use strict";
 
   var store = window.hb.storage;
-  var SVG = "http://www.w3.org/2000/svg";
+  /* record-docx.js sits beside this script (or beside the bundle that holds it) */
+  var HERE = document.currentScript && document.currentScript.src;
   var own = Object.prototype.hasOwnProperty;
   function has(o, k) { return own.call(o, k); }
+  function dict() { return Object.create(null); }
+
+  /* "2026-11-25" -> "25 November 2026"; an ISO time -> its local date; anything else as it is */
+  function ukDate(s) {
+    var m = /^(\d{4})-(\d\d)-(\d\d)(T.*)?$/.exec(String(s));
+    if (!m) return String(s);
+    var d = m[4] ? new Date(s) : new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
+    if (isNaN(d.getTime())) return String(s);
+    var o = { day: "numeric", month: "long", year: "numeric" };
+    if (!m[4]) o.timeZone = "UTC";
+    return d.toLocaleDateString("en-GB", o);
+  }
 
   window.hb.register("hb-learning-record", function (root) {
-    var manifestEl = document.getElementById("hb-manifest");
-    var manifest = JSON.parse(manifestEl.textContent);
+    var manifest = JSON.parse(document.getElementById("hb-manifest").textContent);
     var status = root.querySelector("[data-hb-record-status]");
+    var NAME = manifest.name_key, SNAPS = manifest.snapshots_key;
     /* Maps without a prototype: an id such as "constructor" is a key like any other. */
-    var fields = Object.create(null);      /* key -> manifest field */
-    var rowsDefs = Object.create(null);    /* key -> rows definition */
-    var sectionKeys = Object.create(null); /* section id -> [keys] */
+    var fields = dict();      /* key -> manifest field */
+    var rowsDefs = dict();    /* key -> rows definition */
+    var sectionKeys = dict(); /* section id -> [keys] */
+    var entryOf = dict();     /* key -> its manifest entry */
+    var recordKeys = dict();  /* the record's own answers: the name, the snapshots */
+    recordKeys[NAME] = true; recordKeys[SNAPS] = true;
+    var showAll = false;
     manifest.sections.forEach(function (sec) {
       var keys = sectionKeys[sec.id] = [];
       sec.entries.forEach(function (e) {
-        e.fields.forEach(function (f) { fields[f.key] = f; keys.push(f.key); });
-        if (e.rows) { rowsDefs[e.rows.key] = e.rows; keys.push(e.rows.key); }
+        e.fields.forEach(function (f) { fields[f.key] = f; keys.push(f.key); entryOf[f.key] = e; });
+        if (e.rows) { rowsDefs[e.rows.key] = e.rows; keys.push(e.rows.key); entryOf[e.rows.key] = e; }
       });
     });
 
@@ -29,6 +50,7 @@
       var f = fields[key];
       if (value === true) return "Yes";
       if (typeof value !== "string") return JSON.stringify(value);
+      if (f && f.type === "date") return ukDate(value);
       if (f && f.options) {
         for (var i = 0; i < f.options.length; i++) if (f.options[i].id === value) return f.options[i].label;
       }
@@ -36,6 +58,24 @@
     }
 
     function itemName(f) { return "\u201c" + (f.item ? f.item + ": " : "") + f.label + "\u201d"; }
+    function isOrphan(k) { return !fields[k] && !rowsDefs[k] && !recordKeys[k]; }
+
+    /* Snapshots: a list of rows, each dated, each rating one of its item's choices. */
+    function badSnapshots(v) {
+      if (!Array.isArray(v)) return "its snapshots of your ratings ('" + SNAPS + "') are not a list";
+      for (var i = 0; i < v.length; i++) {
+        var r = v[i];
+        if (typeof r.date !== "string" || isNaN(new Date(r.date).getTime())) return "snapshot " + (i + 1) + " of your ratings has no date";
+        var ks = Object.keys(r);
+        for (var j = 0; j < ks.length; j++) {
+          var f = fields[ks[j]], val = r[ks[j]];
+          if (f && f.options && !f.options.some(function (o) { return o.id === val; })) {
+            return "snapshot " + (i + 1) + " of your ratings rates " + itemName(f) + " as " + JSON.stringify(val).slice(0, 80) + ", which is not one of that item's choices";
+          }
+        }
+      }
+      return null;
+    }
 
     /* Each imported answer must fit its field: a rating one of the item's scale, a tick a tick,
      * rows a list. Returns got, or {error} naming the item. */
@@ -44,7 +84,9 @@
       var a = got.answers, keys = Object.keys(a);
       for (var i = 0; i < keys.length; i++) {
         var k = keys[i], v = a[k], f = fields[k], why = null;
-        if (rowsDefs[k] && !Array.isArray(v)) why = "its answer to " + rowsDefs[k].label.toLowerCase() + "s ('" + k + "') is not a list of " + rowsDefs[k].label.toLowerCase() + "s";
+        if (k === NAME) { if (typeof v !== "string") why = "its name for printing ('" + k + "') is not text"; }
+        else if (k === SNAPS) why = badSnapshots(v);
+        else if (rowsDefs[k] && !Array.isArray(v)) why = "its answer to " + rowsDefs[k].label.toLowerCase() + "s ('" + k + "') is not a list of " + rowsDefs[k].label.toLowerCase() + "s";
         else if (f && f.options) {
           var ok = typeof v === "string" && f.options.some(function (o) { return o.id === v; });
           if (!ok) why = "its answer to " + itemName(f) + " ('" + k + "') is " + JSON.stringify(v).slice(0, 80) +
@@ -58,6 +100,74 @@
 
     function answered(v) { return v !== undefined && v !== "" && !(Array.isArray(v) && !v.length); }
 
+    /* ---- lists of rows, generically: each entry named by its first one-line column, dated by its
+     * first date column, grouped by the manifest's `group` column if it names one. */
+    function rowsModel(def, rows) {
+      var titleCol = null, dateCol = null;
+      def.columns.forEach(function (c) {
+        if (!titleCol && c.type === "line" && c.id !== def.group) titleCol = c;
+        if (!dateCol && c.type === "date") dateCol = c;
+      });
+      var groups = [], byName = dict();
+      rows.forEach(function (row, i) {
+        var g = def.group ? (row[def.group] || "") : "";
+        if (!has(byName, g)) { byName[g] = { name: g, entries: [] }; groups.push(byName[g]); }
+        var title = def.label + " " + (i + 1);
+        if (titleCol && row[titleCol.id]) title += ": " + row[titleCol.id].replace(/\s+/g, " ");
+        if (dateCol && row[dateCol.id]) title += " (" + dateCol.label + ": " + ukDate(row[dateCol.id]) + ")";
+        var items = [];
+        def.columns.forEach(function (c) {
+          if (c === titleCol || c === dateCol || c.id === def.group) return;
+          items.push({ label: c.label, value: row[c.id] ? (c.type === "date" ? ukDate(row[c.id]) : row[c.id]) : "" });
+        });
+        byName[g].entries.push({ title: title, items: items });
+      });
+      if (def.group) {
+        var groupCol = def.columns.filter(function (c) { return c.id === def.group; })[0];
+        groups.forEach(function (g) { g.title = g.name ? (groupCol ? groupCol.label + ": " : "") + g.name : "Not grouped"; });
+      }
+      return groups;
+    }
+
+    function rowsDom(def, rows) {
+      var frag = document.createDocumentFragment();
+      rowsModel(def, rows).forEach(function (g) {
+        var parent = frag;
+        if (g.title) {
+          var gh = document.createElement("p");
+          gh.className = "hb-record__group";
+          gh.textContent = g.title;
+          frag.appendChild(gh);
+        }
+        var ol = document.createElement("ul");
+        ol.className = "hb-record__row-list";
+        g.entries.forEach(function (en) {
+          var li = document.createElement("li");
+          var h = document.createElement("p");
+          var strong = document.createElement("strong");
+          strong.textContent = en.title;
+          h.appendChild(strong);
+          li.appendChild(h);
+          var dl = document.createElement("dl");
+          dl.className = "hb-record__answers";
+          en.items.forEach(function (it) {
+            if (!it.value && !showAll) return;
+            var wrap = document.createElement("div");
+            wrap.className = "hb-record__answer";
+            var dt = document.createElement("dt"), dd = document.createElement("dd");
+            dt.textContent = it.label;
+            dd.textContent = it.value || "Not written yet";
+            if (!it.value) dd.className = "hb-record__empty";
+            wrap.appendChild(dt); wrap.appendChild(dd); dl.appendChild(wrap);
+          });
+          li.appendChild(dl);
+          ol.appendChild(li);
+        });
+        parent.appendChild(ol);
+      });
+      return frag;
+    }
+
     /* ---- the answers, progress, rows, orphans */
     function render() {
       var all = store.all();
@@ -65,6 +175,8 @@
         var v = all[dd.getAttribute("data-hb-answer")];
         dd.textContent = answered(v) ? shown(dd.getAttribute("data-hb-answer"), v) : dd.getAttribute("data-hb-empty");
         dd.classList.toggle("hb-record__empty", !answered(v));
+        var wrap = dd.closest(".hb-record__answer");
+        if (wrap) wrap.hidden = !showAll && !answered(v);
       });
       document.querySelectorAll("[data-hb-answer-rows]").forEach(function (box) {
         var key = box.getAttribute("data-hb-answer-rows"), def = rowsDefs[key], rows = all[key];
@@ -72,125 +184,283 @@
         if (!Array.isArray(rows) || !rows.length) {
           var p = document.createElement("p");
           p.className = "hb-record__empty";
-          p.textContent = "No " + def.label.toLowerCase() + "s yet.";
+          p.textContent = "No " + (def.plural || def.label.toLowerCase() + "s") + " yet.";
           box.appendChild(p);
           return;
         }
-        var ol = document.createElement("ol");
-        rows.forEach(function (row, i) {
-          var li = document.createElement("li");
-          var h = document.createElement("p");
-          h.innerHTML = "<strong></strong>";
-          h.firstChild.textContent = def.label + " " + (i + 1);
-          li.appendChild(h);
-          var dl = document.createElement("dl");
-          def.columns.forEach(function (c) {
-            var wrap = document.createElement("div");
-            var dt = document.createElement("dt"), dd = document.createElement("dd");
-            dt.textContent = c.label;
-            dd.textContent = row[c.id] || "Not written yet";
-            if (!row[c.id]) dd.className = "hb-record__empty";
-            wrap.appendChild(dt); wrap.appendChild(dd); dl.appendChild(wrap);
-          });
-          li.appendChild(dl);
-          ol.appendChild(li);
-        });
-        box.appendChild(ol);
+        box.appendChild(rowsDom(def, rows));
       });
       var total = 0;
-      Object.keys(sectionKeys).forEach(function (sid) {
-        var n = sectionKeys[sid].filter(function (k) { return answered(all[k]); }).length;
+      manifest.sections.forEach(function (sec) {
+        var n = sectionKeys[sec.id].filter(function (k) { return answered(all[k]); }).length;
         total += n;
-        var cell = root.querySelector('[data-hb-progress="' + sid + '"]');
+        var cell = root.querySelector('[data-hb-progress="' + sec.id + '"]');
         if (cell) cell.textContent = String(n);
+        var box = document.querySelector('[data-hb-section="' + sec.id + '"]');
+        if (!box) return;
+        box.querySelectorAll("[data-hb-entry]").forEach(function (en) {
+          var e = null;
+          sec.entries.forEach(function (x) { if (en.id === "record-" + x.id) e = x; });
+          var any = e && (e.fields.some(function (f) { return answered(all[f.key]); }) || (e.rows && answered(all[e.rows.key])));
+          en.hidden = !showAll && !any;
+        });
+        box.hidden = !showAll && n === 0;
+        var h = document.getElementById(box.getAttribute("data-hb-heading"));
+        if (h) h.hidden = box.hidden;
       });
       root.querySelector('[data-hb-progress="all"]').textContent = String(total);
+      root.querySelector("[data-hb-nothing]").hidden = showAll || total > 0;
+      var nameInput = root.querySelector("[data-hb-record-name]");
+      var name = typeof all[NAME] === "string" ? all[NAME] : "";
+      if (nameInput && document.activeElement !== nameInput && nameInput.value !== name) nameInput.value = name;
+      titleBlock(name);
       orphans(all);
       chart(all);
+      snapshots(all);
       backups();
+    }
+
+    function titleBlock(name) {
+      var n = root.querySelector("[data-hb-titleblock-name]");
+      n.textContent = name.trim();
+      n.hidden = !name.trim();
+      root.querySelector("[data-hb-titleblock-date]").textContent = ukDate(today());
     }
 
     function orphans(all) {
       var box = document.querySelector("[data-hb-orphans]");
       var list = box.querySelector("[data-hb-orphan-list]");
       list.textContent = "";
-      var keys = Object.keys(all).filter(function (k) { return !fields[k] && !rowsDefs[k]; }).sort();
+      var keys = Object.keys(all).filter(isOrphan).sort();
       keys.forEach(function (k) {
         var wrap = document.createElement("div"), dt = document.createElement("dt"), dd = document.createElement("dd");
         dt.textContent = k;
-        var v = all[k];
-        dd.textContent = Array.isArray(v) ? v.map(function (r) {
-          return Object.keys(r).filter(function (c) { return c !== "id"; }).map(function (c) { return c + ": " + r[c]; }).join("; ");
-        }).join(" | ") : shown(k, v);
+        dd.textContent = orphanText(all[k], k);
         wrap.appendChild(dt); wrap.appendChild(dd); list.appendChild(wrap);
       });
       box.hidden = keys.length === 0;
     }
 
-    /* ---- the coach and mentor ratings side by side (SVG; the table beside it holds the same figures) */
-    function chart(all) {
-      var c = manifest.chart, host = document.querySelector("[data-hb-chart-svg]");
-      if (!c || !host) return;
-      var levels = c.levels.map(function (l) { return l.id; });
-      var rowH = 34, labelW = 250, barW = 320, top = 28, w = labelW + barW + 20;
-      var h = top + c.rows.length * rowH + 10;
-      var svg = document.createElementNS(SVG, "svg");
-      svg.setAttribute("viewBox", "0 0 " + w + " " + h);
-      svg.setAttribute("class", "hb-chart");
-      svg.setAttribute("role", "img");
-      var rated = 0;
-      function text(x, y, s, cls, anchor) {
-        var t = document.createElementNS(SVG, "text");
-        t.setAttribute("x", x); t.setAttribute("y", y);
-        if (cls) t.setAttribute("class", cls);
-        if (anchor) t.setAttribute("text-anchor", anchor);
-        t.textContent = s;
-        svg.appendChild(t);
-      }
-      c.levels.forEach(function (l, i) {
-        var x = labelW + (i + 1) * barW / levels.length;
-        var line = document.createElementNS(SVG, "line");
-        line.setAttribute("x1", x); line.setAttribute("x2", x); line.setAttribute("y1", top - 6); line.setAttribute("y2", h - 6);
-        line.setAttribute("class", "hb-chart__grid");
-        svg.appendChild(line);
-        text(x, top - 10, l.label, "hb-chart__level", "end");
-      });
-      var parts = [];
-      c.rows.forEach(function (r, i) {
-        var y = top + i * rowH;
-        text(0, y + 20, r.a_label.length > 38 ? r.a_label.slice(0, 36) + "…" : r.a_label, "hb-chart__label");
-        [["a", r.a, 4], ["b", r.b, 17]].forEach(function (s) {
-          if (!s[1]) return;
-          var idx = levels.indexOf(all[s[1]]);
-          if (idx >= 0) rated++;
-          var rect = document.createElementNS(SVG, "rect");
-          rect.setAttribute("x", labelW); rect.setAttribute("y", y + s[2]);
-          rect.setAttribute("height", 11);
-          rect.setAttribute("width", idx >= 0 ? (idx + 1) * barW / levels.length : 0);
-          rect.setAttribute("class", "hb-chart__bar hb-chart__bar--" + s[0]);
-          svg.appendChild(rect);
-        });
-        parts.push(r.a_label + ": coach " + (shownLevel(all[r.a]) || "not rated") + ", mentor " + (r.b ? shownLevel(all[r.b]) || "not rated" : "no pair"));
-      });
-      function shownLevel(v) { var i = levels.indexOf(v); return i >= 0 ? c.levels[i].label : ""; }
-      var title = document.createElementNS(SVG, "title");
-      title.textContent = "Bar chart of your coach ratings (upper bars) and mentor ratings (lower bars). " +
-        (rated ? parts.join(". ") + "." : "You have not rated anything yet.");
-      svg.insertBefore(title, svg.firstChild);
-      host.textContent = "";
-      var key = document.createElement("p");
-      key.className = "hb-chart__key";
-      key.innerHTML = '<span class="hb-chart__swatch hb-chart__swatch--a"></span> <span></span> <span class="hb-chart__swatch hb-chart__swatch--b"></span> <span></span>';
-      key.children[1].textContent = c.a_title;
-      key.children[3].textContent = c.b_title;
-      host.appendChild(key);
-      host.appendChild(svg);
+    function orphanText(v, k) {
+      return Array.isArray(v) ? v.map(function (r) {
+        return Object.keys(r).filter(function (c) { return c !== "id"; }).map(function (c) { return c + ": " + r[c]; }).join("; ");
+      }).join(" | ") : shown(k, v);
     }
 
-    /* ---- downloads */
-    function today() { return new Date().toISOString().slice(0, 10); }
+    /* ---- the coach and mentor ratings side by side (HTML drawn by the build at its final size:
+     * only the bars' widths and the values change, so nothing moves) */
+    var chartBox = document.querySelector("[data-hb-chart]");
+    var summaryBox = chartBox && chartBox.querySelector("[data-hb-chart-summary]");
+    var emptySummary = summaryBox ? summaryBox.cloneNode(true) : null;
 
-    var download = store.download;
+    function levelOf(v) {
+      var c = manifest.chart;
+      for (var i = 0; i < c.levels.length; i++) if (c.levels[i].id === v) return i;
+      return -1;
+    }
+
+    function snapList(all) {
+      var v = all[SNAPS];
+      return Array.isArray(v) ? v.slice().sort(function (a, b) { return a.date < b.date ? -1 : a.date > b.date ? 1 : 0; }) : [];
+    }
+
+    function chart(all) {
+      var c = manifest.chart;
+      if (!c || !chartBox) return;
+      var snaps = snapList(all), first = snaps[0], latest = snaps.length > 1 ? snaps[snaps.length - 1] : null;
+      var n = c.levels.length;
+      function width(el, v) {
+        var i = levelOf(v);
+        el.style.width = i >= 0 ? ((i + 1) * 100 / n) + "%" : "0";
+      }
+      chartBox.querySelectorAll("[data-hb-bar]").forEach(function (el) { width(el, all[el.getAttribute("data-hb-bar")]); });
+      chartBox.querySelectorAll("[data-hb-bar-first]").forEach(function (el) { width(el, first && first[el.getAttribute("data-hb-bar-first")]); });
+      chartBox.querySelectorAll("[data-hb-bar-latest]").forEach(function (el) { width(el, latest && latest[el.getAttribute("data-hb-bar-latest")]); });
+      chartBox.querySelectorAll("[data-hb-bar-value]").forEach(function (el) {
+        var i = levelOf(all[el.getAttribute("data-hb-bar-value")]);
+        el.textContent = i >= 0 ? c.levels[i].label : "Not rated";
+      });
+      chartBox.classList.toggle("hb-record__chart--compare", !!first);
+      chartBox.classList.toggle("hb-record__chart--two", !!latest);
+      /* on paper, only the items rated (now or in a snapshot) */
+      chartBox.querySelectorAll(".hb-rchart__row").forEach(function (row) {
+        var any = false;
+        row.querySelectorAll("[data-hb-bar], [data-hb-bar-first], [data-hb-bar-latest]").forEach(function (b) { if (b.style.width && b.style.width !== "0px" && b.style.width !== "0") any = true; });
+        row.classList.toggle("hb-rchart__row--unrated", !any);
+      });
+      var words = summary(all, snaps);
+      chartBox.classList.toggle("hb-record__chart--empty", !words);
+      if (!summaryBox) return;
+      summaryBox.textContent = "";
+      if (words) summaryBox.textContent = words;
+      else Array.prototype.forEach.call(emptySummary.childNodes, function (nd) { summaryBox.appendChild(nd.cloneNode(true)); });
+    }
+
+    /* The chart in words: for each side, how many are rated, the strongest and the ones to develop;
+     * and what changed since the first snapshot. "" if nothing is rated. */
+    function summary(all, snaps) {
+      var c = manifest.chart, out = [];
+      [["a", "As a coach"], ["b", "As a mentor"]].forEach(function (side) {
+        var rated = [], total = 0;
+        c.rows.forEach(function (r) {
+          var key = r[side[0]];
+          if (!key) return;
+          total++;
+          var i = levelOf(all[key]);
+          if (i >= 0) rated.push({ label: side[0] === "a" ? r.a_label : r.b_label, level: i });
+        });
+        if (!rated.length) return;
+        var hi = Math.max.apply(null, rated.map(function (x) { return x.level; }));
+        var lo = Math.min.apply(null, rated.map(function (x) { return x.level; }));
+        function names(lv) { return list(rated.filter(function (x) { return x.level === lv; }).map(function (x) { return x.label; })); }
+        var s = side[1] + " you have rated " + rated.length + " of " + total + " items";
+        if (hi === lo) s += ", all " + c.levels[hi].label + ".";
+        else s += ": strongest " + names(hi) + " (" + c.levels[hi].label + "); most to develop " + names(lo) + " (" + c.levels[lo].label + ").";
+        out.push(s);
+      });
+      if (!out.length) return "";
+      if (snaps.length) {
+        var first = snaps[0], up = 0, down = 0, same = 0;
+        manifest.snapshot_keys.forEach(function (k) {
+          if (!has(first, k) || !fields[k]) return;
+          var opts = fields[k].options.map(function (o) { return o.id; });
+          var a = opts.indexOf(first[k]), b = opts.indexOf(all[k]);
+          if (a < 0 || b < 0) return;
+          if (b > a) up++; else if (b < a) down++; else same++;
+        });
+        out.push("Since your first snapshot (" + ukDate(first.date) + "): " + up + " rating" + (up === 1 ? "" : "s") + " up, " + down + " down and " + same + " the same.");
+      }
+      return out.join(" ");
+    }
+
+    function list(names) {
+      if (names.length < 2) return names.join("");
+      return names.slice(0, -1).join(", ") + " and " + names[names.length - 1];
+    }
+
+    /* ---- snapshots of self-ratings, kept in the answers document (so in the backup file) */
+    var snapBox = root.ownerDocument.querySelector("[data-hb-snapshots]");
+
+    /* [{title, head: [...], rows: [[item, first, latest, now]]}] per form, for ratings that changed or were snapshotted */
+    function snapTables(all) {
+      var snaps = snapList(all);
+      if (!snaps.length) return [];
+      var first = snaps[0], latest = snaps.length > 1 ? snaps[snaps.length - 1] : null;
+      var head = ["Item", "First snapshot, " + ukDate(first.date)];
+      if (latest) head.push("Latest snapshot, " + ukDate(latest.date));
+      head.push("Now");
+      var byEntry = [], index = dict();
+      manifest.snapshot_keys.forEach(function (k) {
+        var inFirst = has(first, k), inLatest = latest && has(latest, k);
+        if (!inFirst && !inLatest && !answered(all[k])) return;
+        var e = entryOf[k];
+        if (!has(index, e.id)) { index[e.id] = { title: e.title, head: head, rows: [] }; byEntry.push(index[e.id]); }
+        var f = fields[k], row = [(f.item || f.label)];
+        row.push(inFirst ? shown(k, first[k]) : "Not rated");
+        if (latest) row.push(inLatest ? shown(k, latest[k]) : "Not rated");
+        row.push(answered(all[k]) ? shown(k, all[k]) : "Not rated");
+        index[e.id].rows.push(row);
+      });
+      return byEntry;
+    }
+
+    function snapshots(all) {
+      if (!snapBox) return;
+      snapBox.hidden = false;
+      var box = snapBox.querySelector("[data-hb-snapshot-list]");
+      box.textContent = "";
+      var snaps = snapList(all);
+      snapBox.classList.toggle("hb-record__snapshots--none", !snaps.length);
+      var p = document.createElement("p");
+      p.textContent = snaps.length ? "You have saved " + snaps.length + " snapshot" + (snaps.length === 1 ? "" : "s") + ": " +
+        list(snaps.map(function (s) { return ukDate(s.date); })) + "." : "You have not saved a snapshot yet.";
+      box.appendChild(p);
+      if (!snaps.length) return;
+      var ul = document.createElement("ul");
+      ul.className = "hb-record__snapshot-list";
+      snaps.forEach(function (s) {
+        var li = document.createElement("li");
+        var n = Object.keys(s).filter(function (k) { return k !== "id" && k !== "date"; }).length;
+        li.appendChild(document.createTextNode(ukDate(s.date) + ": " + n + " rating" + (n === 1 ? "" : "s") + " "));
+        li.appendChild(button("Delete", " the snapshot of " + ukDate(s.date), function (btn) {
+          ask("Delete the snapshot of " + ukDate(s.date) + "?", ["This removes the snapshot from your record. Your ratings now are not changed."],
+            "Yes, delete this snapshot", function () {
+              var rest = (Array.isArray(store.get(SNAPS)) ? store.get(SNAPS) : []).filter(function (x) { return x.id !== s.id; });
+              store.set(SNAPS, rest);
+              store.flush();
+              say("The snapshot of " + ukDate(s.date) + " was deleted.");
+              snapBox.querySelector("[data-hb-snapshot-save]").focus();
+            }, btn);
+        }));
+        ul.appendChild(li);
+      });
+      box.appendChild(ul);
+      snapTables(all).forEach(function (t) {
+        var table = document.createElement("table");
+        table.className = "hb-record__snapshot-table";
+        var cap = table.createCaption();
+        cap.textContent = t.title;
+        var tr = table.createTHead().insertRow();
+        t.head.forEach(function (h) { var th = document.createElement("th"); th.scope = "col"; th.textContent = h; tr.appendChild(th); });
+        var tb = table.createTBody();
+        t.rows.forEach(function (r) {
+          var row = tb.insertRow();
+          r.forEach(function (cell, i) {
+            var el = document.createElement(i ? "td" : "th");
+            if (!i) el.scope = "row";
+            el.textContent = cell;
+            row.appendChild(el);
+          });
+        });
+        box.appendChild(table);
+      });
+    }
+
+    if (snapBox) snapBox.querySelector("[data-hb-snapshot-save]").addEventListener("click", function () {
+      var all = store.all(), row = dict(), n = 0;
+      row.id = "snapshot-" + Date.now().toString(36);
+      row.date = new Date().toISOString();
+      manifest.snapshot_keys.forEach(function (k) { if (typeof all[k] === "string" && all[k]) { row[k] = all[k]; n++; } });
+      if (!n) { say("There is nothing to keep in a snapshot yet: rate yourself first (the coach and mentor self-assessments, or the review against the ten principles)."); return; }
+      var rows = snapList(all).concat([row]);
+      store.set(SNAPS, rows);
+      store.flush();
+      say("Snapshot saved: " + n + " rating" + (n === 1 ? "" : "s") + " on " + ukDate(row.date) + ".");
+    });
+
+    /* ---- what the downloads hold: the answered prompts, in the record's order */
+    function today() {
+      var d = new Date();
+      return d.getFullYear() + "-" + ("0" + (d.getMonth() + 1)).slice(-2) + "-" + ("0" + d.getDate()).slice(-2);
+    }
+
+    function siteName() { return manifest.site_name || document.title.split(" - ").pop(); }
+
+    function recordModel() {
+      var all = store.all(), sections = [];
+      manifest.sections.forEach(function (sec) {
+        var entries = [];
+        sec.entries.forEach(function (e) {
+          var got = e.fields.filter(function (f) { return answered(all[f.key]); });
+          var rows = e.rows && Array.isArray(all[e.rows.key]) ? all[e.rows.key] : [];
+          if (!got.length && !rows.length) return;
+          entries.push({
+            title: e.title,
+            items: got.map(function (f) { return { label: (f.item ? f.item + ": " : "") + f.label, value: shown(f.key, all[f.key]) }; }),
+            groups: rows.length ? rowsModel(e.rows, rows) : []
+          });
+        });
+        if (entries.length) sections.push({ title: sec.title, entries: entries });
+      });
+      return {
+        name: typeof all[NAME] === "string" ? all[NAME].trim() : "",
+        date: ukDate(today()),
+        site: siteName(),
+        sections: sections,
+        snapshots: snapTables(all),
+        orphans: Object.keys(all).filter(isOrphan).sort().map(function (k) { return { label: k, value: orphanText(all[k], k) }; })
+      };
+    }
 
     /* Text as Markdown that shows it as it is: no raw HTML, link, emphasis or code; a line that
      * starts like a heading, list, quote, rule or code block stays a line of text. */
@@ -207,41 +477,100 @@
     }
 
     function markdown() {
-      var all = store.all(), out = ["# My learning record: " + mdText(document.title.split(" - ").pop()), "", "Exported " + today() + ".", ""];
-      manifest.sections.forEach(function (sec) {
-        var lines = [];
+      var m = recordModel();
+      var out = ["# My learning record" + (m.name ? ": " + mdText(m.name) : ""), "", mdText(m.site) + ", " + m.date + ".", ""];
+      m.sections.forEach(function (sec) {
+        out.push("## " + mdText(sec.title), "");
         sec.entries.forEach(function (e) {
-          var got = e.fields.filter(function (f) { return answered(all[f.key]); });
-          var rows = e.rows && Array.isArray(all[e.rows.key]) ? all[e.rows.key] : [];
-          if (!got.length && !rows.length) return;
-          lines.push("### " + mdText(e.title), "");
-          got.forEach(function (f) {
-            lines.push("**" + mdText((f.item ? f.item + ": " : "") + f.label) + "**", "", mdText(shown(f.key, all[f.key])).replace(/\n/g, "  \n"), "");
+          out.push("### " + mdText(e.title), "");
+          e.items.forEach(function (it) {
+            out.push("**" + mdText(it.label) + "**", "", mdText(it.value).replace(/\n/g, "  \n"), "");
           });
-          rows.forEach(function (r, i) {
-            lines.push("**" + mdText(e.rows.label + " " + (i + 1)) + "**", "");
-            e.rows.columns.forEach(function (c) { if (r[c.id]) lines.push("- " + mdText(c.label) + ": " + mdText(r[c.id].replace(/\r?\n/g, " "))); });
-            lines.push("");
+          e.groups.forEach(function (g) {
+            if (g.title) out.push("#### " + mdText(g.title), "");
+            g.entries.forEach(function (r) {
+              out.push("**" + mdText(r.title) + "**", "");
+              r.items.forEach(function (it) { if (it.value) out.push("- " + mdText(it.label) + ": " + mdText(it.value.replace(/\r?\n/g, " "))); });
+              out.push("");
+            });
           });
         });
-        if (lines.length) out.push("## " + mdText(sec.title), "");
-        out = out.concat(lines);
       });
-      var orphanKeys = Object.keys(all).filter(function (k) { return !fields[k] && !rowsDefs[k]; });
-      if (orphanKeys.length) {
+      if (m.snapshots.length) {
+        out.push("## Progress over time", "");
+        m.snapshots.forEach(function (t) {
+          out.push("### " + mdText(t.title), "");
+          t.rows.forEach(function (r) {
+            out.push("- " + mdText(r[0]) + ": " + r.slice(1).map(function (v, i) { return mdText(t.head[i + 1] + ": " + v); }).join("; "));
+          });
+          out.push("");
+        });
+      }
+      if (m.orphans.length) {
         out.push("## Answers to prompts no longer in the handbook", "");
-        orphanKeys.forEach(function (k) { out.push("- " + mdText(k + ": " + (Array.isArray(all[k]) ? JSON.stringify(all[k]) : shown(k, all[k])).replace(/\r?\n/g, " "))); });
+        m.orphans.forEach(function (o) { out.push("- " + mdText(o.label + ": " + o.value.replace(/\r?\n/g, " "))); });
       }
       return out.join("\n") + "\n";
     }
 
-    /* ---- confirmation panel (import, clear): nothing changes until the user says so */
+    /* The same record as blocks for the document for a meeting (record-docx.js) */
+    function docBlocks() {
+      var m = recordModel(), b = [];
+      b.push({ type: "title", text: "My learning record" + (m.name ? ": " + m.name : "") });
+      b.push({ type: "muted", text: m.site + ", " + m.date });
+      if (!m.sections.length && !m.snapshots.length) b.push({ type: "p", text: "Nothing has been answered yet." });
+      m.sections.forEach(function (sec) {
+        b.push({ type: "h1", text: sec.title });
+        sec.entries.forEach(function (e) {
+          b.push({ type: "h2", text: e.title });
+          e.items.forEach(function (it) { b.push({ type: "label", text: it.label }, { type: "p", text: it.value }); });
+          e.groups.forEach(function (g) {
+            if (g.title) b.push({ type: "h3", text: g.title });
+            g.entries.forEach(function (r) {
+              b.push({ type: "label", text: r.title });
+              r.items.forEach(function (it) { if (it.value) b.push({ type: "p", text: it.label + ": " + it.value }); });
+            });
+          });
+        });
+      });
+      if (m.snapshots.length) {
+        b.push({ type: "h1", text: "Progress over time" });
+        m.snapshots.forEach(function (t) { b.push({ type: "h2", text: t.title }, { type: "table", head: t.head, rows: t.rows }); });
+      }
+      if (m.orphans.length) {
+        b.push({ type: "h1", text: "Answers to prompts no longer in the handbook" });
+        m.orphans.forEach(function (o) { b.push({ type: "label", text: o.label }, { type: "p", text: o.value }); });
+      }
+      return b;
+    }
+
+    /* record-docx.js, from the site's own folder, the first time it is needed */
+    function withDocx(then) {
+      if (window.hb.docx) { then(); return; }
+      var src;
+      try { src = new URL("record-docx.js", HERE).href; } catch (e) {
+        var base = ".";
+        try { base = JSON.parse(document.getElementById("__config").textContent).base || "."; } catch (e2) { /* the page's folder */ }
+        src = base.replace(/\/$/, "") + "/assets/javascripts/record-docx.js";
+      }
+      var s = document.createElement("script");
+      s.src = src;
+      s.onload = function () { if (window.hb.docx) then(); else failed(); };
+      s.onerror = failed;
+      document.head.appendChild(s);
+      function failed() { say("The document could not be made: a part of the handbook (record-docx.js) is missing. Use Print or save as PDF instead."); }
+    }
+
+    function fileName(ext) { return "learning-record-" + store.namespace + "-" + today() + "." + ext; }
+
+    /* ---- confirmation panel (import, restore, clear, delete): nothing changes until the user says so */
     var confirmBox = root.querySelector("[data-hb-confirm]");
     var yes = confirmBox.querySelector("[data-hb-confirm-yes]");
+    var alt = confirmBox.querySelector("[data-hb-confirm-alt]");
     var no = confirmBox.querySelector("[data-hb-confirm-no]");
-    var onYes = null, returnFocus = null;
+    var onYes = null, onAlt = null, returnFocus = null;
 
-    function ask(title, body, yesLabel, action, from) {
+    function ask(title, body, yesLabel, action, from, altLabel, altAction) {
       confirmBox.querySelector("[data-hb-confirm-title]").textContent = title;
       var b = confirmBox.querySelector("[data-hb-confirm-body]");
       b.textContent = "";
@@ -252,18 +581,23 @@
       });
       yes.textContent = yesLabel;
       onYes = action;
+      alt.hidden = !altLabel;
+      alt.textContent = altLabel || "";
+      onAlt = altAction || null;
       returnFocus = from;
+      say("");
       confirmBox.hidden = false;
       yes.focus();
     }
 
     function closeAsk() {
       confirmBox.hidden = true;
-      onYes = null;
+      onYes = null; onAlt = null;
       if (returnFocus) returnFocus.focus();
     }
 
     yes.addEventListener("click", function () { var f = onYes; closeAsk(); if (f) f(); });
+    alt.addEventListener("click", function () { var f = onAlt; closeAsk(); if (f) f(); });
     no.addEventListener("click", function () { closeAsk(); say("Nothing was changed."); });
     confirmBox.addEventListener("keydown", function (e) { if (e.key === "Escape") { closeAsk(); say("Nothing was changed."); } });
 
@@ -279,6 +613,43 @@
       return { added: added, changed: changed, removed: removed, same: Object.keys(next).length - added - changed };
     }
 
+    /* Merge: every answer kept; the file's answer wins where both have one; lists (targets, log
+     * entries, snapshots) are combined row by row (same id: the file's row). */
+    function merged(next) {
+      var out = store.all();
+      Object.keys(next).forEach(function (k) {
+        if (Array.isArray(next[k]) && Array.isArray(out[k])) {
+          var rows = out[k].slice(), at = dict();
+          rows.forEach(function (r, i) { at[r.id] = i; });
+          next[k].forEach(function (r) { if (has(at, r.id)) rows[at[r.id]] = r; else rows.push(r); });
+          out[k] = rows;
+        } else out[k] = next[k];
+      });
+      return out;
+    }
+
+    /* Ask how to bring in a set of answers (a backup file or a copy kept aside), then do it. */
+    function offer(title, got, what, intro, from) {
+      store.sync();
+      var d = describeChanges(got.answers), n = Object.keys(got.answers).length, cur = Object.keys(store.all()).length;
+      var lines = [
+        intro,
+        d.added + " new, " + d.changed + " changed, " + d.same + " the same, and " + d.removed +
+          " answers you have now that are not in the " + what + ".",
+        "Merge keeps all " + cur + " answers you have now and adds the " + what + "'s: where both answer the same question, the " + what +
+          "'s answer is kept; lists such as targets and snapshots are combined.",
+        "Replace makes your answers exactly the " + what + "'s" + (d.removed ? ": the " + d.removed + " answers not in it are removed." : ".")
+      ];
+      var left = store.tooLongNote(got.tooLong, "The file itself is not changed: keep it for their full text.");
+      if (left) lines.push(left);
+      function done(how, ok) {
+        say(ok ? how + " " + n + " answers from the " + what + ". You now have " + Object.keys(store.all()).length + " answers."
+               : how + " for this visit, but this browser could not save them.");
+      }
+      ask(title, lines, "Merge with my answers", function () { done("Merged", store.replace(merged(got.answers))); },
+        from, "Replace all my answers", function () { done("Replaced your answers with", store.replace(got.answers)); });
+    }
+
     var importInput = root.querySelector("[data-hb-import]");
     var importButton = root.querySelector('[data-hb-action="import-pick"]');
 
@@ -286,16 +657,24 @@
       var btn = e.target.closest("[data-hb-action]");
       if (!btn) return;
       var action = btn.getAttribute("data-hb-action");
+      say("");
       if (action === "print") { store.flush(); window.print(); }
       if (action === "import-pick") importInput.click();
       if (action === "export-json") {
         store.flush();
         store.downloadAll(manifest.version);
-        say("Your answers were exported as a JSON file.");
+        say("Your backup file was saved to your downloads. Keep it somewhere safe; Restore from a backup file brings it back.");
       }
       if (action === "export-md") {
-        download("learning-record-" + store.namespace + "-" + today() + ".md", "text/markdown", markdown());
-        say("Your record was exported as a Markdown file.");
+        store.download(fileName("md"), "text/markdown", markdown());
+        say("Your record was downloaded as a Markdown file.");
+      }
+      if (action === "docx") {
+        store.flush();
+        withDocx(function () {
+          store.download(fileName("docx"), window.hb.docx.TYPE, window.hb.docx.build(docBlocks()));
+          say("Your record was downloaded as a Word document (.docx), which opens in Word, LibreOffice and Google Docs.");
+        });
       }
       if (action === "clear") {
         store.sync();
@@ -303,7 +682,7 @@
         if (!n) { say("There are no answers to clear."); return; }
         ask("Clear all " + n + " answers?", [
           "This deletes every answer saved in this browser for this handbook. It cannot be undone.",
-          "If you may want them again, cancel and use Export answers first."
+          "If you may want them again, cancel and use Save a backup file first."
         ], "Yes, clear all my answers", function () {
           store.replace({});
           say("All your answers were cleared.");
@@ -324,23 +703,30 @@
       reader.onload = function () {
         var got = checked(store.parseImport(String(reader.result), manifest.version));
         if (got.error) { say(got.error + " Your answers are unchanged."); return; }
-        store.sync();
-        var d = describeChanges(got.answers);
-        var lines = [
-          "Importing replaces the answers saved in this browser with the ones in the file.",
-          d.added + " new, " + d.changed + " changed, " + d.same + " the same, and " + d.removed +
-            " answers you have now that are not in the file" + (d.removed ? " (they will be removed; export first to keep them)" : "") + "."
-        ];
-        var left = store.tooLongNote(got.tooLong, "The file itself is not changed: keep it for their full text.");
-        if (left) lines.push(left);
-        ask("Import " + Object.keys(got.answers).length + " answers from " + file.name + "?", lines, "Yes, replace my answers", function () {
-          var ok = store.replace(got.answers);
-          say(ok ? "Imported " + Object.keys(got.answers).length + " answers from " + file.name + "."
-                 : "Imported for this visit, but this browser could not save them.");
-        }, importButton);
+        offer("Import " + Object.keys(got.answers).length + " answers from " + file.name + "?", got, "file",
+          "Choose whether to merge the backup file's answers with the ones saved in this browser, or to replace them.", importButton);
       };
       reader.readAsText(file);
     });
+
+    root.querySelector("[data-hb-show-all]").addEventListener("change", function (e) {
+      showAll = e.target.checked;
+      render();
+    });
+    root.querySelector("[data-hb-record-name]").addEventListener("input", function (e) {
+      store.set(NAME, e.target.value);
+      titleBlock(e.target.value);
+    });
+    /* The title block is dated the day it is printed; the PDF's suggested name says whose record it is. */
+    var pageTitle = null;
+    window.addEventListener("beforeprint", function () {
+      if (!document.body.contains(root)) return;
+      var name = typeof store.get(NAME) === "string" ? store.get(NAME).trim() : "";
+      titleBlock(name);
+      pageTitle = document.title;
+      document.title = "Learning record" + (name ? " - " + name : "") + " - " + ukDate(today());
+    });
+    window.addEventListener("afterprint", function () { if (pageTitle !== null) { document.title = pageTitle; pageTitle = null; } });
 
     /* ---- copies kept aside in this browser (unreadable, newer or unusable stored answers) */
     var backupBox = root.querySelector("[data-hb-backups]");
@@ -387,7 +773,7 @@
         li.appendChild(p);
         var name = " the copy kept on " + when(b);
         li.appendChild(button("Download", name, function () {
-          download(b.key.replace(/[^A-Za-z0-9-]+/g, "-") + ".json", "application/json", b.text);
+          store.download(b.key.replace(/[^A-Za-z0-9-]+/g, "-") + ".json", "application/json", b.text);
           say("The copy kept on " + when(b) + " was downloaded.");
         }));
         if (b.kind === "readable") li.appendChild(button("Restore", name, function (btn) { restore(b, btn); }));
@@ -410,21 +796,13 @@
     function restore(b, btn) {
       var got = checked(store.parseImport(b.text, manifest.version));
       if (got.error) { say(got.error.replace("The file could not be imported", "The copy kept on " + when(b) + " cannot be restored") + " Your answers are unchanged."); return; }
-      store.sync();
-      var d = describeChanges(got.answers);
-      ask("Restore " + Object.keys(got.answers).length + " answers from the copy kept on " + when(b) + "?", [
-        "Restoring replaces the answers saved in this browser with the ones in this copy. The copy stays in the list until you delete it.",
-        d.added + " new, " + d.changed + " changed, " + d.same + " the same, and " + d.removed +
-          " answers you have now that are not in the copy" + (d.removed ? " (they will be removed; export first to keep them)" : "") + "."
-      ], "Yes, restore this copy", function () {
-        var ok = store.replace(got.answers);
-        say(ok ? "Restored " + Object.keys(got.answers).length + " answers from the copy kept on " + when(b) + "."
-               : "Restored for this visit, but this browser could not save them.");
-      }, btn);
+      offer("Restore " + Object.keys(got.answers).length + " answers from the copy kept on " + when(b) + "?", got, "copy",
+        "Choose whether to merge this copy's answers with the ones saved in this browser, or to replace them. The copy stays in the list until you delete it.", btn);
     }
 
     store.onChange(function () { if (document.body.contains(root)) render(); });
     root.querySelector("[data-hb-actions]").hidden = false;
+    root.querySelector("[data-hb-options]").hidden = false;
     root.querySelector("[data-hb-progress-panel]").hidden = false;
     render();
   });
