@@ -1,13 +1,32 @@
-/* hb-case-filter: filter the case studies by facet. Without JavaScript the index table and every
- * study are simply all shown. */
+/* hb-case-filter: filter the case studies by facet.
+ *
+ * The filter's frame is in the page's HTML (macros/templates/case-studies.html), so enhancing it moves
+ * nothing. Without JavaScript the index and every study are simply all shown.
+ *
+ * The choice is kept in the page's address as a query (case-studies.html?approach=coaching&country=wales),
+ * so it can be shared and survives a reload, from files as over HTTP. A query rather than the hash: the
+ * hash stays free for the page's anchors (the index's links, the table of contents), and Material's
+ * instant navigation, which fetches the address, brings the choice back on Back and Forward. Other
+ * parameters in the address (Material's search highlight, ?h=) are kept. Values that are not options
+ * of a list are ignored.
+ *
+ * The table of contents follows the filter: the entries of hidden studies are hidden too.
+ */
 (function () {
   "use strict";
 
   window.hb.register("hb-case-filter", function (root) {
-    var selects = root.querySelectorAll("select[data-facet]");
+    var selects = Array.prototype.slice.call(root.querySelectorAll("select[data-facet]"));
     var status = root.querySelector("[role=status]");
+    var clear = root.querySelector("[data-hb-clear-filters]");
+    var table = document.querySelector(".hb-case-index");
     var rows = document.querySelectorAll("[data-hb-case-row]");
     var studies = document.querySelectorAll("[data-hb-case-study]");
+
+    function hasOption(select, value) {
+      for (var i = 0; i < select.options.length; i++) if (select.options[i].value === value) return true;
+      return false;
+    }
 
     function matches(el) {
       for (var i = 0; i < selects.length; i++) {
@@ -18,20 +37,63 @@
       return true;
     }
 
+    /* Entries in Material's tables of contents (the sidebar's and, on narrow screens, the drawer's). */
+    function tocEntries(id) {
+      var sel = '.md-nav a[href="#' + (window.CSS && CSS.escape ? CSS.escape(id) : id) + '"]';
+      return Array.prototype.map.call(document.querySelectorAll(sel), function (a) { return a.closest("li") || a; });
+    }
+
+    function readAddress() {
+      var params = new URLSearchParams(window.location.search);
+      selects.forEach(function (s) {
+        var v = params.get(s.dataset.facet);
+        s.value = v && hasOption(s, v) ? v : "";
+      });
+    }
+
+    function writeAddress() {
+      var url;
+      try { url = new URL(window.location.href); } catch (e) { return; }
+      selects.forEach(function (s) {
+        if (s.value) url.searchParams.set(s.dataset.facet, s.value);
+        else url.searchParams.delete(s.dataset.facet);
+      });
+      if (url.href === window.location.href) return;
+      try { window.history.replaceState(window.history.state, "", url.href); } catch (e) { /* a browser that refuses: the filter still works */ }
+    }
+
     function apply() {
       var shown = 0;
+      var active = selects.some(function (s) { return s.value; });
       rows.forEach(function (r) { var ok = matches(r); r.hidden = !ok; if (ok) shown++; });
       studies.forEach(function (s) {
         var ok = matches(s);
+        var id = s.dataset.hbCaseStudy;
         s.hidden = !ok;
-        var h = document.getElementById(s.dataset.hbCaseStudy);
+        var h = document.getElementById(id);
         if (h) h.hidden = !ok;
+        tocEntries(id).forEach(function (li) { li.hidden = !ok; });
       });
-      status.textContent = "Showing " + shown + " of " + rows.length + " case studies.";
+      if (table) table.hidden = shown === 0;
+      if (clear) clear.hidden = !active;
+      var text = shown === 0
+        ? "No case study matches all of these choices. Choose \u201cAny\u201d in one of the lists, or clear the filters."
+        : "Showing " + shown + " of " + rows.length + " case studies.";
+      if (status.textContent !== text) status.textContent = text;
     }
 
-    selects.forEach(function (s) { s.addEventListener("change", apply); });
-    root.hidden = false;
+    selects.forEach(function (s) {
+      s.addEventListener("change", function () { apply(); writeAddress(); });
+    });
+    if (clear) {
+      clear.addEventListener("click", function () {
+        selects.forEach(function (s) { s.value = ""; });
+        apply();
+        writeAddress();
+        if (selects[0]) selects[0].focus();
+      });
+    }
+    readAddress();
     apply();
   });
 })();
