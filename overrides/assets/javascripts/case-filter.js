@@ -59,7 +59,23 @@
         else url.searchParams.delete(s.dataset.facet);
       });
       if (url.href === window.location.href) return;
-      try { window.history.replaceState(window.history.state, "", url.href); } catch (e) { /* a browser that refuses: the filter still works */ }
+      try { window.history.replaceState(window.history.state, "", url.href); } catch (e) { return; /* a browser that refuses: the filter still works */ }
+      keepInPageLinks(url);
+    }
+
+    /* Material's instant navigation writes every link of a page it shows as an absolute address, the
+     * page's address when it was shown; its links to places on this page (the index, the table of
+     * contents, the headings' own links) would then drop the choice. Give them the new address. */
+    function keepInPageLinks(url) {
+      var here = url.origin + url.pathname;
+      document.querySelectorAll("a[href*='#']").forEach(function (a) {
+        var href = a.getAttribute("href");
+        if (href.charAt(0) === "#") return; /* relative: follows the address by itself */
+        var to;
+        try { to = new URL(a.href); } catch (e) { return; }
+        if (to.origin + to.pathname !== here || !to.hash) return;
+        a.href = url.origin + url.pathname + url.search + to.hash;
+      });
     }
 
     function apply() {
