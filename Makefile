@@ -5,13 +5,14 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY      = $(VENV)/bin/python
 
-.PHONY: setup serve build check zip test test-fast test-setup system-deps bench
+.PHONY: setup serve build check zip test test-fast test-setup system-deps bench lock
 setup: $(VENV)/.installed node_modules/.installed
 
-$(VENV)/.installed: requirements.txt requirements-test.txt
+# Every Python package, transitive ones included, at the version and with the hashes in
+# requirements.lock (made from the human-edited requirements*.txt by `make lock`).
+$(VENV)/.installed: requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -r requirements-test.txt
+	$(PY) -m pip install -q --require-hashes -r requirements.lock
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -49,6 +50,18 @@ test-fast: setup
 bench: setup system-deps $(VENV)/.bench-installed
 	$(PY) bench/run.py
 
-$(VENV)/.bench-installed: bench/requirements.txt $(VENV)/.installed
-	$(PY) -m pip install -q -r bench/requirements.txt
+$(VENV)/.bench-installed: bench/requirements.lock $(VENV)/.installed
+	$(PY) -m pip install -q --require-hashes -r bench/requirements.lock
 	touch $@
+
+# After editing requirements.txt, requirements-test.txt or bench/requirements.txt: pin everything
+# they need, transitive packages too, with hashes, using pip-tools in a throwaway venv (needs PyPI).
+LOCK_VENV ?= $(or $(TMPDIR),/tmp)/handbook-lock-venv
+COMPILE    = $(LOCK_VENV)/bin/pip-compile -q --generate-hashes --strip-extras --no-emit-index-url --no-emit-find-links
+lock:
+	rm -rf $(LOCK_VENV)
+	$(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/python -m pip install -q pip-tools==7.6.2
+	$(COMPILE) --output-file=requirements.lock requirements-test.txt
+	cd bench && $(COMPILE) --output-file=requirements.lock requirements.txt
+	rm -rf $(LOCK_VENV)

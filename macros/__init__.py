@@ -8,7 +8,7 @@ from pathlib import Path
 from .data import HandbookError, load
 from .pages import MACROS, PageEnvironment, check
 from .render import Renderer, UnknownId, check_contacts
-from .self_check import check_namespace
+from .self_check import MAX_ANSWER_CHARS, check_namespace
 
 
 def _settings(env) -> dict:
@@ -44,7 +44,12 @@ def define_env(env):
         namespace = check_namespace(settings.get("namespace"))
     except ValueError as exc:
         raise PluginError(f"{Path(env.conf['config_file_path']).name}: {exc}") from None
+    # The answer length limit, for overrides/main.html's <meta name="hb-max-answer-chars"> (storage.js).
+    if not isinstance(env.conf["extra"].get("handbook"), dict):
+        env.conf["extra"]["handbook"] = {}
+    env.conf["extra"]["handbook"]["max_answer_chars"] = MAX_ANSWER_CHARS
     renderer = Renderer(hb, link=link, pages=pages, page_titles=_page_titles(env.conf["nav"]), namespace=namespace)
+    renderer.current_page = lambda: env.page.file.src_uri if env.page is not None else None  # ids are checked per page
     try:
         renderer.school_contacts = check_contacts(settings.get("contacts"))
     except ValueError as exc:

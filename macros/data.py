@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -130,8 +131,38 @@ def _item_id(data: Any, path: tuple) -> str | None:
 _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+# An anchor (&name) or alias (*name) always has one of these right after its & or *; most data files
+# have none, so the event scan below costs them nothing.
+_MAYBE_ANCHOR = re.compile(r"[&*][^\s,\[\]{}]")
+
+
+class _AnchorFound(Exception):
+    """Data files may not use YAML anchors or aliases (an alias bomb or a loop would hang the build)."""
+
+    def __init__(self, line: int, kind: str, name: str) -> None:
+        super().__init__(f"{kind} {name}")
+        self.line, self.kind, self.name = line, kind, name
+
+
+def _refuse_anchors(text: str, loader_class) -> None:
+    """Scan the parser's events, before anything is composed, for an anchor or an alias."""
+    if not _MAYBE_ANCHOR.search(text):
+        return
+    loader = loader_class(text)
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, yaml.AliasEvent):
+                raise _AnchorFound(event.start_mark.line + 1, "alias", f"*{event.anchor}")
+            if getattr(event, "anchor", None):
+                raise _AnchorFound(event.start_mark.line + 1, "anchor", f"&{event.anchor}")
+    finally:
+        loader.dispose()
+
+
 def _parse(text: str, loader_class) -> tuple[yaml.Node | None, Any]:
     """Compose the document once, with line marks, and build the data from those same nodes."""
+    _refuse_anchors(text, loader_class)
     loader = loader_class(text)
     try:
         node = loader.get_single_node()
@@ -165,6 +196,9 @@ def read_yaml(path: Path, rel: str, problems: list[Problem]) -> DataFile | None:
         return None
     except yaml.YAMLError as exc:  # pragma: no cover - defensive
         problems.append(Problem(rel, 1, f"YAML error: {exc}"))
+        return None
+    except _AnchorFound as exc:
+        problems.append(Problem(rel, exc.line, f"uses the {exc.kind} {exc.name}: anchors and aliases (&name, *name) are not allowed; write the text out"))
         return None
     loc = _Located()
     dupes: list = []
@@ -284,6 +318,8 @@ def _schema_error_to_problem(f: DataFile, err) -> Problem:
         return f.problem(path, f"expected {want}, got {_describe(err.instance)}", field=field_name)
     if v in ("minLength", "pattern") and isinstance(err.instance, str) and not err.instance.strip():
         return f.problem(path, "is empty; expected some text", field=field_name)
+    if v == "pattern" and schema.get("x-message"):
+        return f.problem(path, schema["x-message"], field=field_name)
     if v == "pattern" and schema.get("pattern", "").startswith("^[a-z0-9]"):
         return f.problem(path, f"'{err.instance}' is not a valid id; expected kebab-case: lower-case letters and digits joined by single hyphens, e.g. 'open-questions'", field=field_name)
     if v == "enum":
@@ -309,6 +345,8 @@ def _expected_from(prop: dict) -> str:
     ref = prop.get("x-ref") or prop.get("$ref") or ""
     if ref.endswith("/text"):
         return "some text"
+    if ref.endswith(("/line", "/abbreviation")):
+        return "one line of text"
     if ref.endswith("/id"):
         return "a kebab-case id"
     if prop.get("type") in _TYPE_NAMES:
@@ -358,6 +396,8 @@ class Handbook:
     choices: dict[str, dict] = field(default_factory=dict)
     forms: dict[str, dict] = field(default_factory=dict)
     form_of_group: dict[str, dict] = field(default_factory=dict)  # prompt group id -> form that claims it
+    definition_topics: dict[str, list[dict]] = field(default_factory=dict)  # topic -> its definitions
+    layers: list[dict[str, DataFile]] = field(default_factory=list)  # the core's files, then each local folder's
 
     def item(self, list_id: str, item_id: str) -> dict | None:
         for it in self.lists[list_id]["items"]:
@@ -420,6 +460,10 @@ def load(data_dir: str | Path, extra_dirs: Iterable[str | Path] = ()) -> Handboo
     broken: set[str] = set()  # data files that failed their schema: skip checks that point into them
     for d in [data_dir, *map(Path, extra_dirs)]:
         layer: dict[str, DataFile] = {}
+        if d != data_dir and not d.is_dir():
+            problems.append(Problem(rel(d), 1, "is not a folder, but extra.handbook.local_data names it as a local data folder; "
+                                    "create it, or correct or remove the name in mkdocs.yml"))
+            continue
         for name in DATA_FILES:
             p = d / f"{name}.yml"
             if not p.exists():
@@ -450,7 +494,7 @@ def load(data_dir: str | Path, extra_dirs: Iterable[str | Path] = ()) -> Handboo
             problems.append(Problem(rel(d / u), 1, f"is not a known data file; expected one of: {', '.join(n + '.yml' for n in DATA_FILES)}"))
         layers.append(layer)
 
-    hb = Handbook(data_dir=data_dir, files=layers[0] if layers else {})
+    hb = Handbook(data_dir=data_dir, files=layers[0] if layers else {}, layers=layers)
     # Go on even when some files failed their schema, so that every problem is reported at once;
     # checks that point into a broken file are skipped rather than reported twice.
 
@@ -464,6 +508,7 @@ def load(data_dir: str | Path, extra_dirs: Iterable[str | Path] = ()) -> Handboo
     idx("sources", "documents", hb.documents, "document")
     idx("sources", "references", hb.references, "reference")
     idx("glossary", "terms", hb.glossary, "glossary term")
+    _check_glossary_terms(layers, problems)
     idx("definitions", "definitions", hb.definitions, "definition")
     for lf in LIST_FILES:
         for layer in layers:
@@ -485,6 +530,8 @@ def load(data_dir: str | Path, extra_dirs: Iterable[str | Path] = ()) -> Handboo
     for form in hb.forms.values():
         for g in form.get("prompt_groups") or []:
             hb.form_of_group.setdefault(g, form)
+    for d in hb.definitions.values():
+        hb.definition_topics.setdefault(d["topic"], []).append(d)
     if "principles" in hb.files:
         hb.principles_intro = hb.files["principles"].data.get("intro", "")
 
@@ -513,6 +560,76 @@ def _dangling(f: DataFile, path: tuple, field_name: str, value: str, what: str, 
     return f.problem(path, f"'{value}' is not the id of any {what}{tip}", field=field_name)
 
 
+def _check_glossary_terms(layers: list[dict[str, DataFile]], problems: list[Problem]) -> None:
+    """A term is explained once: the same term twice (say a school's local glossary giving a core
+    abbreviation its own expansion) would silently replace one with the other on every page."""
+    first: dict[str, str] = {}
+    for layer in layers:
+        f = layer.get("glossary")
+        for i, t in enumerate(f.data.get("terms") or [] if f else []):
+            if not isinstance(t, dict) or not isinstance(t.get("term"), str):
+                continue
+            key = " ".join(t["term"].split()).casefold()
+            line = f.loc.line(("terms", i, "term"))
+            if key in first:
+                problems.append(Problem(f.rel, line, f"term '{t['term']}' is already in the glossary ({first[key]}); "
+                                        "a term is explained once: remove one of them, or change the core entry instead", t.get("id"), "term"))
+            else:
+                first[key] = f"as '{t.get('id')}' in {f.rel}:{line}"
+
+
+# Data items whose HTML ids a template writes: (data files, key, what, id prefix). List items are
+# added as LIST-ITEM (and LIST-PARENT-ITEM when nested), as the list templates write them.
+_HTML_ID_OWNERS = (
+    (LIST_FILES, "lists", "list", ""),
+    (("prompts",), "prompts", "prompt", ""),
+    (("prompts",), "groups", "prompt group", ""),
+    (("definitions",), "definitions", "definition", ""),
+    (("glossary",), "terms", "glossary term", ""),
+    (("case-studies",), "case_studies", "case study", ""),
+    (("principles",), "principles", "principle", ""),
+    (("forms",), "forms", "form", ""),
+    (("sources",), "documents", "document", "source-"),
+    (("sources",), "references", "reference", "ref-"),
+)
+
+
+def html_id_owners(hb: Handbook, html_id: str) -> list[str]:
+    """The data items that make this HTML id (or, if none makes exactly it, the item whose ids
+    start with it), each as "what 'id' (file:line)": to say which two items share an id on a page."""
+    exact: list[str] = []
+    prefixed: list[tuple[int, str]] = []
+    # A form's controls are hb-FORM--ITEM--FIELD (self_check.html_id): they belong to the form.
+    probe = html_id[3:].split("--")[0] if html_id.startswith("hb-") else html_id
+
+    def consider(key: str, described: str) -> None:
+        if probe == key:
+            exact.append(described)
+        elif probe.startswith(key + "-"):
+            prefixed.append((len(key), described))
+
+    def items(f: DataFile, lst_id: str, parent: str | None, path: tuple, its: list) -> None:
+        for k, it in enumerate(its or []):
+            if isinstance(it, dict) and isinstance(it.get("id"), str):
+                key = f"{lst_id}-{parent}-{it['id']}" if parent else f"{lst_id}-{it['id']}"
+                consider(key, f"item '{it['id']}' of list '{lst_id}' ({f.rel}:{f.loc.line(path + (k,))})")
+                items(f, lst_id, it["id"], path + (k, "items"), it.get("items"))
+
+    for layer in hb.layers:
+        for names, key, what, prefix in _HTML_ID_OWNERS:
+            for name in names:
+                f = layer.get(name)
+                for i, item in enumerate(f.data.get(key) or [] if f else []):
+                    if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+                        continue
+                    consider(prefix + item["id"], f"{what} '{item['id']}' ({f.rel}:{f.loc.line((key, i))})")
+                    if key == "lists":
+                        items(f, item["id"], None, (key, i, "items"), item.get("items"))
+    if exact:
+        return exact
+    return [max(prefixed)[1]] if prefixed else []
+
+
 def _check_case_numbers(layers: list[dict[str, DataFile]], problems: list[Problem]) -> None:
     """Case studies are shown as "Case study N": a number used twice (say by a school's local case
     study and a core one) is an error naming both places."""
@@ -533,6 +650,7 @@ def _check_case_numbers(layers: list[dict[str, DataFile]], problems: list[Proble
 
 def _check_references(hb: Handbook, layers: list[dict[str, DataFile]], parsed: list[DataFile],
                       broken: set[str], problems: list[Problem]) -> None:
+    claimed: dict[str, str] = {}  # prompt group id -> the form that gives it fields, and where (core and local alike)
     if "sources" not in broken:
         for f in parsed:
             for path, src in _walk_sources(f.data):
@@ -564,7 +682,7 @@ def _check_references(hb: Handbook, layers: list[dict[str, DataFile]], parsed: l
                             problems.append(_dangling(f, ("case_studies", i, "facets", facet_id, j), f"facets.{facet_id}", v, f"value of facet '{facet_id}'", allowed))
 
         if "forms" in layer:
-            _check_forms(hb, layer["forms"], broken, problems)
+            _check_forms(hb, layer["forms"], broken, problems, claimed)
 
         for lf in LIST_FILES:
             if lf not in layer:
@@ -594,9 +712,9 @@ def _check_references(hb: Handbook, layers: list[dict[str, DataFile]], parsed: l
                         problems.append(f.problem(("lists", i, "items", j, "pairs_with"), f"pairs with '{target}', but '{target}' pairs with '{other_ids[target]['pairs_with']}'; pairings must match both ways", field="pairs_with"))
 
 
-def _check_forms(hb: Handbook, f: DataFile, broken: set[str], problems: list[Problem]) -> None:
-    """Cross-references in forms.yml: lists, prompt groups, scales, choices, rank uniqueness."""
-    claimed: dict[str, str] = {}
+def _check_forms(hb: Handbook, f: DataFile, broken: set[str], problems: list[Problem], claimed: dict[str, str]) -> None:
+    """Cross-references in forms.yml: lists, prompt groups, scales, choices, rank uniqueness.
+    `claimed` carries the prompt groups already claimed by a form, across the core and local files."""
     for i, form in enumerate(f.data["forms"]):
         base = ("forms", i)
         if not any(k in form for k in ("fields", "item_fields", "rows")):
@@ -616,9 +734,9 @@ def _check_forms(hb: Handbook, f: DataFile, broken: set[str], problems: list[Pro
                 if "prompts" not in broken:
                     problems.append(_dangling(f, base + ("prompt_groups", j), "prompt_groups", g, "prompt group in data/prompts.yml", hb.prompt_groups))
             elif g in claimed:
-                problems.append(f.problem(base + ("prompt_groups", j), f"prompt group '{g}' already has its fields from form '{claimed[g]}'; a group belongs to one form", field="prompt_groups"))
+                problems.append(f.problem(base + ("prompt_groups", j), f"prompt group '{g}' already has its fields from {claimed[g]}; a group belongs to one form", field="prompt_groups"))
             else:
-                claimed[g] = form["id"]
+                claimed[g] = f"form '{form['id']}' ({f.rel}:{f.loc.line(base + ('prompt_groups', j))})"
         for key in ("fields", "item_fields"):
             _check_fields(hb, f, base + (key,), form.get(key) or [], key, problems)
         if "rows" in form:

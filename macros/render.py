@@ -21,11 +21,38 @@ from . import learning_record, self_check
 from .data import Handbook
 
 TEMPLATES = Path(__file__).parent / "templates"
-BREAK = "@@hb-break@@"
+# Where a template needs a Markdown block break (after a heading). Data cannot forge it: every data
+# string is escaped, so it can never hold a '<'.
+BREAK = Markup("<!--hb-break-->")
+
+# Characters that mean something to Markdown (or its extensions: attr_list braces, tables' pipes)
+# or to HTML, written as character references. The same text then reads as itself in a Markdown
+# heading, in an abbreviation and in raw HTML, and can start no link, image, emphasis, code span,
+# attribute list or element.
+_MD_REFS = {ord(c): f"&#{ord(c)};" for c in "&<>\"'\\`*_{}[]()!#|~^="}
+
+
+def md(value) -> Markup:
+    """Data text for a place Markdown reads (a heading a template writes): escaped for HTML and
+    Markdown alike. Line breaks become spaces, so the text cannot start a line of its own."""
+    if isinstance(value, Markup):
+        raise TypeError("md takes plain data text, not markup")
+    return Markup(" ".join(str(value).split()).translate(_MD_REFS))
 
 
 class UnknownId(LookupError):
-    """A page asked a macro for an id the data does not have."""
+    """A page asked a macro for an id the data does not have (or a page cannot be built as asked)."""
+
+
+class DuplicateHtmlId(UnknownId):
+    """Two things on one page would have the same HTML id (links, labels and saved answers would
+    go to the first)."""
+
+
+# An HTML id a template writes: id="..." in markup, { #... } on a Markdown heading. (Two simple
+# patterns with a literal start: one alternation with a look-behind was 20 times slower.)
+_HTML_ID = re.compile(r' id="([^"]*)"')
+_HEADING_ID = re.compile(r'\{ #([^\s}]+) \}')
 
 
 def _default_link(page: str, anchor: str = "") -> str:
@@ -43,6 +70,7 @@ class Renderer:
         "compare": ("lists", "list"),
         "prompts": ("prompt_groups", "prompt group"),
         "self_check": ("forms", "form"),
+        "definitions": ("definition_topics", "definitions topic"),
     }
 
     # The school's own people to approach ({role, name, how}), from the front end's configuration
@@ -60,6 +88,11 @@ class Renderer:
         self.page_titles = page_titles or {}
         self.namespace = namespace
         self.link = link
+        # The page being rendered (src path), set by the front end (macros/__init__.py) so that
+        # HTML ids can be checked page by page; None: not checked.
+        self.current_page: Callable[[], str | None] = lambda: None
+        self._ids_page: str | None = None
+        self._ids: set[str] = set()
         self.env = Environment(
             loader=FileSystemLoader(str(TEMPLATES)),
             autoescape=True,
@@ -69,6 +102,7 @@ class Renderer:
             keep_trailing_newline=False,
         )
         self._abbr_re, self._abbr = self._abbreviations()
+        self._abbr_html = {t: Markup('<abbr title="{}">{}</abbr>').format(e, t) for t, e in self._abbr.items()}
         self._cites: dict[tuple, Markup] = {}
         self._texts: dict[str, Markup] = {}
         self._group_prompts: dict[str, list[dict]] = {}
@@ -78,6 +112,7 @@ class Renderer:
             text=self.text,
             paras=self.paras,
             wrap=wrap_lines,
+            md=md,
             row_field=self._row_field,
         )
         self.env.globals.update(BREAK=BREAK, cite=self.cite, link=lambda page, anchor="": self.link(page, anchor), hb=hb,
@@ -94,13 +129,20 @@ class Renderer:
 
     def text(self, value: str) -> Markup:
         """Escape plain text and mark up every glossary abbreviation in it (once per distinct text:
-        labels such as 'Your notes' recur thousands of times in a large handbook)."""
+        labels such as 'Your notes' recur thousands of times in a large handbook). Terms are found
+        in the text itself, not in its escaped form, so a term never matches inside an entity."""
         out = self._texts.get(value)
         if out is None:
-            html = str(escape(value))
-            if self._abbr_re is not None:
-                html = self._abbr_re.sub(lambda m: f'<abbr title="{escape(self._abbr[m.group(1)])}">{m.group(1)}</abbr>', html)
-            out = self._texts[value] = Markup(html)
+            if self._abbr_re is None:
+                out = escape(value)
+            else:
+                parts, pos = [], 0
+                for m in self._abbr_re.finditer(value):
+                    parts += [escape(value[pos:m.start()]), self._abbr_html[m.group(1)]]
+                    pos = m.end()
+                parts.append(escape(value[pos:]))
+                out = Markup("".join(parts))
+            self._texts[value] = out
         return out
 
     def paras(self, value: str) -> Markup:
@@ -128,8 +170,36 @@ class Renderer:
         html = self.env.get_template(template).render(**ctx)
         # Raw HTML blocks in Markdown must not contain blank lines or 4-space indents;
         # a template marks a deliberate block break (e.g. after a Markdown heading) with BREAK.
-        lines = (line.strip() for line in html.splitlines())
-        return "\n".join(line for line in lines if line).replace(BREAK, "\n\n")
+        # Lines are split where Markdown splits them ('\n', and '\r' which it reads as one).
+        lines = (line.strip() for line in html.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+        out = "\n".join(line for line in lines if line).replace(BREAK, "\n\n")
+        page = self.current_page()
+        if page is not None:
+            self._check_ids(page, out)
+        return out
+
+    def _check_ids(self, page: str, out: str) -> None:
+        """Every HTML id the handbook writes on a page is written once: two items with the same id
+        (a list item 'a-b' and a prompt 'a-b'), or one item shown twice, stop the build."""
+        if page != self._ids_page:
+            self._ids_page, self._ids = page, set()
+        found = _HTML_ID.findall(out)
+        if "{ #" in out:
+            found += _HEADING_ID.findall(out)
+        for hid in found:
+            if hid not in self._ids:
+                self._ids.add(hid)
+                continue
+            from .data import html_id_owners
+
+            owners = html_id_owners(self.hb, hid)
+            if len(owners) >= 2:
+                what = f"is made by both {' and '.join(owners)}; rename one of them"
+            elif owners:
+                what = f"is made twice, by {owners[0]}: it is shown twice on this page; show it once"
+            else:
+                what = "is made twice"
+            raise DuplicateHtmlId(f"HTML id '{hid}' {what} (ids must be unique on a page)")
 
     # ------------------------------------------------------------------ macros
     def figure(self, list_id: str) -> str:
@@ -159,7 +229,7 @@ class Renderer:
         return self._render("definitions.html", defs=[self._get("definition", def_id)])
 
     def definitions(self, topic: str | None = None) -> str:
-        defs = [d for d in self.hb.definitions.values() if topic is None or d["topic"] == topic]
+        defs = list(self.hb.definitions.values()) if topic is None else self._get("definitions", topic)
         return self._render("definitions.html", defs=defs)
 
     def definitions_compared(self) -> str:
@@ -221,8 +291,12 @@ class Renderer:
         return self._render("contacts.html", contacts=self.school_contacts)
 
     def abbreviations_markdown(self) -> str:
-        """Markdown `abbr` definitions so page prose gets the same expansions as data."""
-        return "\n".join(f"*[{t}]: {e}" for t, e in self._abbr.items())
+        """Markdown `abbr` definitions so page prose gets the same expansions as data.
+
+        The schema keeps a term and its expansion on one line and the term free of [ ] and \\.
+        Markdown takes the expansion as it is, as the abbreviation's title, and escapes it there,
+        except for what already looks like an entity: so '&' is written as '&amp;'."""
+        return "\n".join(f"*[{' '.join(t.split())}]: {' '.join(e.split()).replace('&', '&amp;')}" for t, e in self._abbr.items())
 
 
 

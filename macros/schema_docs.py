@@ -23,7 +23,8 @@ def _resolve(schema: dict, doc: dict, schemas: dict[str, dict]) -> tuple[dict, d
 
 def _type_of(schema: dict, doc: dict, schemas: dict[str, dict]) -> str:
     ref = schema.get("$ref", "")
-    for suffix, name in (("/id", "id (kebab-case)"), ("/text", "text"), ("/source", "source {doc, at}")):
+    for suffix, name in (("/id", "id (kebab-case)"), ("/text", "text"), ("/line", "text (one line)"),
+                         ("/abbreviation", "text (one line, no [ ] \\)"), ("/source", "source {doc, at}")):
         if ref.endswith(suffix):
             return name
     s, d = _resolve(schema, doc, schemas)

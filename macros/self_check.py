@@ -11,6 +11,13 @@ import re
 
 from .data import Handbook
 
+# The longest answer (characters) one field keeps. The one constant for Python and the browser: the
+# templates write it into every text control's maxlength, and the build into the page's
+# <meta name="hb-max-answer-chars"> (macros/__init__.py, overrides/main.html), which
+# overrides/assets/javascripts/storage.js reads to check stored and imported answers. It is the
+# bound the browser already applied to stored answers, so nothing saved before is set aside.
+MAX_ANSWER_CHARS = 200_000
+
 
 def check_namespace(value) -> str:
     """The storage namespace (mkdocs.yml extra.handbook.namespace): a kebab-case id, since it is
@@ -47,6 +54,7 @@ def field_model(hb: Handbook, key: str, fd: dict, item: dict | None = None) -> d
         "scale_title": hb.scales[fd["scale"]]["title"] if fd["type"] == "scale" else None,
         "item_prompt": None,
         "sub_items": [],
+        "max_chars": MAX_ANSWER_CHARS,
     }
     if item is not None and fd.get("use_item_prompt"):
         model["item_prompt"] = item.get("prompt")
@@ -93,6 +101,7 @@ def form_model(hb: Handbook, form_id: str) -> dict:
         "title": form["title"],
         "intro": form.get("intro"),
         "source": form.get("source"),
+        "editorial": form.get("editorial"),
         "fields": [field_model(hb, f"{fid}.{fd['id']}", fd) for fd in form.get("fields") or []],
         "items": items,
         "rows": rows,

@@ -101,7 +101,7 @@ def test_export_clear_import_restores_everything_exactly(base, page, tmp_path):
     path = tmp_path / d.suggested_filename
     d.save_as(path)
     exported = json.loads(path.read_text())
-    assert exported["answers"] == SAMPLE and exported["handbook"] == NS and exported["version"] == 1
+    assert exported["answers"] == SAMPLE and exported["handbook"] == NS and exported["version"] == 2 and exported["manifest"] == 1
 
     page.click('[data-hb-action="clear"]')
     confirm = page.locator("[data-hb-confirm]")

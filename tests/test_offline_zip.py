@@ -1,5 +1,6 @@
-"""The offline package: one command makes a zip; unzipped on a shared drive, USB stick or VLE, the
-handbook works from file:// in chromium: browsing by links, search, and saving an answer."""
+"""The offline package: one command makes a zip; unzipped on a shared drive, USB stick or VLE, it
+opens with an obvious start file and the handbook works from file:// in chromium: browsing by
+links, search, and saving an answer."""
 from __future__ import annotations
 
 import zipfile
@@ -9,6 +10,8 @@ import pytest
 
 from conftest import handbook
 from webcheck import answer_survives_reload, first_answer_box, ready, search
+
+START = "Open the handbook.html"
 
 
 @pytest.fixture(scope="module")
@@ -20,11 +23,35 @@ def unzipped(tmp_path_factory) -> Path:
     assert archive.exists()
     with zipfile.ZipFile(archive) as z:
         names = z.namelist()
-        assert all(n.startswith("handbook/") for n in names), "everything sits in one handbook/ folder"
+        assert names[0] == START, "the start file comes first"
+        assert all(n.startswith("handbook/") for n in names[1:]), "everything else sits in one handbook/ folder"
         z.extractall(tmp / "drive")
     root = tmp / "drive" / "handbook"
     assert (root / "index.html").exists() and (root / "search" / "search_index.js").exists()
     return root
+
+
+def test_the_zip_opens_with_an_obvious_start_file(unzipped, page):
+    """At the top of the unzipped folder: "Open the handbook.html", which goes to the handbook
+    from file:// (and shows a link to it, should the redirect not happen)."""
+    start = unzipped.parent / START
+    assert sorted(p.name for p in unzipped.parent.iterdir()) == [START, "handbook"]
+    page.goto(start.as_uri())
+    page.wait_for_url("**/handbook/index.html")
+    ready(page)
+    assert page.title().endswith("Coaching and Mentoring Handbook")
+    assert page.js_errors == []
+    raw = start.read_text(encoding="utf-8")
+    assert '<a href="handbook/index.html">' in raw and "<script" not in raw
+
+
+def test_the_zip_leaves_out_what_teachers_do_not_need(unzipped):
+    """Sitemaps are for search engines crawling a hosted copy; the build marker is for the build.
+    404.html stays: the README tells schools they may put the zip's handbook/ folder on a web
+    server, whose error page it is."""
+    files = {p.relative_to(unzipped).as_posix() for p in unzipped.rglob("*") if p.is_file()}
+    assert not files & {"sitemap.xml", "sitemap.xml.gz", ".handbook-build"}, files & {"sitemap.xml", "sitemap.xml.gz", ".handbook-build"}
+    assert {"index.html", "404.html", "search/search_index.js", "search/search_index.json"} <= files
 
 
 def _foreign(requests: list[str]) -> list[str]:

@@ -115,4 +115,5 @@ def test_stored_document_carries_version_and_namespace(site, page):
     page.fill("#hb-grow-planner--topic", "Versioned")
     page.locator('form[data-hb-form="grow-planner"] [data-hb-status]').filter(has_text="Saved").wait_for()
     doc = json.loads(page.evaluate(f"localStorage.getItem('{KEY}')"))
-    assert doc["version"] == 1 and doc["handbook"] == NS and "updated" in doc
+    assert doc["version"] == 2 and doc["handbook"] == NS and "updated" in doc
+    assert doc["format"] == "coaching-mentoring-handbook-answers" and doc["rev"] >= 1

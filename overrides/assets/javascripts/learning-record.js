@@ -6,14 +6,17 @@
 
   var store = window.hb.storage;
   var SVG = "http://www.w3.org/2000/svg";
+  var own = Object.prototype.hasOwnProperty;
+  function has(o, k) { return own.call(o, k); }
 
   window.hb.register("hb-learning-record", function (root) {
     var manifestEl = document.getElementById("hb-manifest");
     var manifest = JSON.parse(manifestEl.textContent);
     var status = root.querySelector("[data-hb-record-status]");
-    var fields = {};      /* key -> manifest field */
-    var rowsDefs = {};    /* key -> rows definition */
-    var sectionKeys = {}; /* section id -> [keys] */
+    /* Maps without a prototype: an id such as "constructor" is a key like any other. */
+    var fields = Object.create(null);      /* key -> manifest field */
+    var rowsDefs = Object.create(null);    /* key -> rows definition */
+    var sectionKeys = Object.create(null); /* section id -> [keys] */
     manifest.sections.forEach(function (sec) {
       var keys = sectionKeys[sec.id] = [];
       sec.entries.forEach(function (e) {
@@ -25,10 +28,32 @@
     function shown(key, value) {
       var f = fields[key];
       if (value === true) return "Yes";
+      if (typeof value !== "string") return JSON.stringify(value);
       if (f && f.options) {
         for (var i = 0; i < f.options.length; i++) if (f.options[i].id === value) return f.options[i].label;
       }
       return String(value);
+    }
+
+    function itemName(f) { return "\u201c" + (f.item ? f.item + ": " : "") + f.label + "\u201d"; }
+
+    /* Each imported answer must fit its field: a rating one of the item's scale, a tick a tick,
+     * rows a list. Returns got, or {error} naming the item. */
+    function checked(got) {
+      if (got.error) return got;
+      var a = got.answers, keys = Object.keys(a);
+      for (var i = 0; i < keys.length; i++) {
+        var k = keys[i], v = a[k], f = fields[k], why = null;
+        if (rowsDefs[k] && !Array.isArray(v)) why = "its answer to " + rowsDefs[k].label.toLowerCase() + "s ('" + k + "') is not a list of " + rowsDefs[k].label.toLowerCase() + "s";
+        else if (f && f.options) {
+          var ok = typeof v === "string" && f.options.some(function (o) { return o.id === v; });
+          if (!ok) why = "its answer to " + itemName(f) + " ('" + k + "') is " + JSON.stringify(v).slice(0, 80) +
+            ", which is not one of that item's choices (" + f.options.map(function (o) { return o.label; }).join(", ") + ")";
+        } else if (f && f.type === "check" && v !== true) why = "its answer to " + itemName(f) + " ('" + k + "') is not a tick";
+        else if (f && f.type !== "check" && typeof v !== "string") why = "its answer to " + itemName(f) + " ('" + k + "') is not text";
+        if (why) return { error: "The file could not be imported because " + why + "." };
+      }
+      return got;
     }
 
     function answered(v) { return v !== undefined && v !== "" && !(Array.isArray(v) && !v.length); }
@@ -82,6 +107,7 @@
       root.querySelector('[data-hb-progress="all"]').textContent = String(total);
       orphans(all);
       chart(all);
+      backups();
     }
 
     function orphans(all) {
@@ -164,41 +190,47 @@
     /* ---- downloads */
     function today() { return new Date().toISOString().slice(0, 10); }
 
-    function download(name, type, text) {
-      var blob = new Blob([text], { type: type });
-      var a = document.createElement("a");
-      a.href = URL.createObjectURL(blob);
-      a.download = name;
-      document.body.appendChild(a);
-      a.click();
-      setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+    var download = store.download;
+
+    /* Text as Markdown that shows it as it is: no raw HTML, link, emphasis or code; a line that
+     * starts like a heading, list, quote, rule or code block stays a line of text. */
+    function mdText(s) {
+      return String(s)
+        .replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\|/g, "&#124;")
+        .replace(/[\\`*_{}\[\]]/g, "\\$&")
+        .split(/\r?\n/).map(function (line) {
+          return line
+            .replace(/^[ \t]/, "&#32;")
+            .replace(/^([#+=~-])/, function (m) { return "&#" + m.charCodeAt(0) + ";"; })
+            .replace(/^(\d+)([.)])/, function (m, d, p) { return d + "&#" + p.charCodeAt(0) + ";"; });
+        }).join("\n");
     }
 
     function markdown() {
-      var all = store.all(), out = ["# My learning record: " + document.title.split(" - ").pop(), "", "Exported " + today() + ".", ""];
+      var all = store.all(), out = ["# My learning record: " + mdText(document.title.split(" - ").pop()), "", "Exported " + today() + ".", ""];
       manifest.sections.forEach(function (sec) {
         var lines = [];
         sec.entries.forEach(function (e) {
           var got = e.fields.filter(function (f) { return answered(all[f.key]); });
           var rows = e.rows && Array.isArray(all[e.rows.key]) ? all[e.rows.key] : [];
           if (!got.length && !rows.length) return;
-          lines.push("### " + e.title, "");
+          lines.push("### " + mdText(e.title), "");
           got.forEach(function (f) {
-            lines.push("**" + (f.item ? f.item + ": " : "") + f.label + "**", "", shown(f.key, all[f.key]).replace(/\r?\n/g, "  \n"), "");
+            lines.push("**" + mdText((f.item ? f.item + ": " : "") + f.label) + "**", "", mdText(shown(f.key, all[f.key])).replace(/\n/g, "  \n"), "");
           });
           rows.forEach(function (r, i) {
-            lines.push("**" + e.rows.label + " " + (i + 1) + "**", "");
-            e.rows.columns.forEach(function (c) { if (r[c.id]) lines.push("- " + c.label + ": " + r[c.id].replace(/\r?\n/g, " ")); });
+            lines.push("**" + mdText(e.rows.label + " " + (i + 1)) + "**", "");
+            e.rows.columns.forEach(function (c) { if (r[c.id]) lines.push("- " + mdText(c.label) + ": " + mdText(r[c.id].replace(/\r?\n/g, " "))); });
             lines.push("");
           });
         });
-        if (lines.length) out.push("## " + sec.title, "");
+        if (lines.length) out.push("## " + mdText(sec.title), "");
         out = out.concat(lines);
       });
       var orphanKeys = Object.keys(all).filter(function (k) { return !fields[k] && !rowsDefs[k]; });
       if (orphanKeys.length) {
         out.push("## Answers to prompts no longer in the handbook", "");
-        orphanKeys.forEach(function (k) { out.push("- " + k + ": " + (Array.isArray(all[k]) ? JSON.stringify(all[k]) : shown(k, all[k]))); });
+        orphanKeys.forEach(function (k) { out.push("- " + mdText(k + ": " + (Array.isArray(all[k]) ? JSON.stringify(all[k]) : shown(k, all[k])).replace(/\r?\n/g, " "))); });
       }
       return out.join("\n") + "\n";
     }
@@ -240,10 +272,10 @@
     function describeChanges(next) {
       var cur = store.all(), added = 0, changed = 0, removed = 0;
       Object.keys(next).forEach(function (k) {
-        if (!(k in cur)) added++;
+        if (!has(cur, k)) added++;
         else if (JSON.stringify(cur[k]) !== JSON.stringify(next[k])) changed++;
       });
-      Object.keys(cur).forEach(function (k) { if (!(k in next)) removed++; });
+      Object.keys(cur).forEach(function (k) { if (!has(next, k)) removed++; });
       return { added: added, changed: changed, removed: removed, same: Object.keys(next).length - added - changed };
     }
 
@@ -258,8 +290,7 @@
       if (action === "import-pick") importInput.click();
       if (action === "export-json") {
         store.flush();
-        download("learning-record-" + store.namespace + "-" + today() + ".json", "application/json",
-          JSON.stringify(store.exportDoc(), null, 2));
+        store.downloadAll(manifest.version);
         say("Your answers were exported as a JSON file.");
       }
       if (action === "export-md") {
@@ -267,6 +298,7 @@
         say("Your record was exported as a Markdown file.");
       }
       if (action === "clear") {
+        store.sync();
         var n = Object.keys(store.all()).length;
         if (!n) { say("There are no answers to clear."); return; }
         ask("Clear all " + n + " answers?", [
@@ -290,14 +322,18 @@
       var reader = new FileReader();
       reader.onerror = function () { say("The file could not be read. Your answers are unchanged."); };
       reader.onload = function () {
-        var got = store.parseImport(String(reader.result));
+        var got = checked(store.parseImport(String(reader.result), manifest.version));
         if (got.error) { say(got.error + " Your answers are unchanged."); return; }
+        store.sync();
         var d = describeChanges(got.answers);
-        ask("Import " + Object.keys(got.answers).length + " answers from " + file.name + "?", [
+        var lines = [
           "Importing replaces the answers saved in this browser with the ones in the file.",
           d.added + " new, " + d.changed + " changed, " + d.same + " the same, and " + d.removed +
             " answers you have now that are not in the file" + (d.removed ? " (they will be removed; export first to keep them)" : "") + "."
-        ], "Yes, replace my answers", function () {
+        ];
+        var left = store.tooLongNote(got.tooLong, "The file itself is not changed: keep it for their full text.");
+        if (left) lines.push(left);
+        ask("Import " + Object.keys(got.answers).length + " answers from " + file.name + "?", lines, "Yes, replace my answers", function () {
           var ok = store.replace(got.answers);
           say(ok ? "Imported " + Object.keys(got.answers).length + " answers from " + file.name + "."
                  : "Imported for this visit, but this browser could not save them.");
@@ -305,6 +341,87 @@
       };
       reader.readAsText(file);
     });
+
+    /* ---- copies kept aside in this browser (unreadable, newer or unusable stored answers) */
+    var backupBox = root.querySelector("[data-hb-backups]");
+    var KINDS = {
+      corrupt: "saved answers that could not be read. They cannot be restored; download the copy to keep it.",
+      newer: "saved answers made by a newer version of the handbook, which this version cannot read. Download the copy to keep it, or open it with the newer version.",
+      "set-aside": "saved answers, one or more of which the handbook could not use (longer than it keeps, or not an answer). The others are in your record already; download the copy to keep the whole text.",
+      readable: "a complete set of saved answers, which you can restore."
+    };
+
+    function when(b) {
+      return b.when ? b.when.toLocaleString("en-GB", { day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit" })
+                    : b.key.slice(store.prefix.length);
+    }
+
+    function button(text, hidden, action) {
+      var b = document.createElement("button");
+      b.type = "button";
+      b.className = "md-button";
+      b.textContent = text;
+      var h = document.createElement("span");
+      h.className = "hb-visually-hidden";
+      h.textContent = hidden;
+      b.appendChild(h);
+      b.addEventListener("click", function () { action(b); });
+      return b;
+    }
+
+    function backups() {
+      if (!backupBox) return;
+      var list = backupBox.querySelector("[data-hb-backup-list]");
+      var items = store.backups();
+      list.textContent = "";
+      items.forEach(function (b) {
+        var li = document.createElement("li");
+        li.className = "hb-record__backup";
+        li.setAttribute("data-hb-backup", b.key);
+        var p = document.createElement("p");
+        var strong = document.createElement("strong");
+        strong.textContent = "Kept on " + when(b);
+        p.appendChild(strong);
+        p.appendChild(document.createTextNode(": " + KINDS[b.kind] + " " + b.size.toLocaleString("en-GB") +
+          " characters, under the name '" + b.key + "'."));
+        li.appendChild(p);
+        var name = " the copy kept on " + when(b);
+        li.appendChild(button("Download", name, function () {
+          download(b.key.replace(/[^A-Za-z0-9-]+/g, "-") + ".json", "application/json", b.text);
+          say("The copy kept on " + when(b) + " was downloaded.");
+        }));
+        if (b.kind === "readable") li.appendChild(button("Restore", name, function (btn) { restore(b, btn); }));
+        li.appendChild(button("Delete", name, function (btn) {
+          ask("Delete the copy kept on " + when(b) + "?", [
+            "This removes the copy from this browser. It cannot be undone.",
+            "If you may want it again, cancel and download it first."
+          ], "Yes, delete this copy", function () {
+            var ok = store.removeBackup(b.key);
+            say(ok ? "The copy kept on " + when(b) + " was deleted." : "The copy could not be deleted.");
+            var next = backupBox.hidden ? root.querySelector('[data-hb-action="export-json"]') : backupBox.querySelector("button") || root.querySelector('[data-hb-action="export-json"]');
+            next.focus();
+          }, btn);
+        }));
+        list.appendChild(li);
+      });
+      backupBox.hidden = items.length === 0;
+    }
+
+    function restore(b, btn) {
+      var got = checked(store.parseImport(b.text, manifest.version));
+      if (got.error) { say(got.error.replace("The file could not be imported", "The copy kept on " + when(b) + " cannot be restored") + " Your answers are unchanged."); return; }
+      store.sync();
+      var d = describeChanges(got.answers);
+      ask("Restore " + Object.keys(got.answers).length + " answers from the copy kept on " + when(b) + "?", [
+        "Restoring replaces the answers saved in this browser with the ones in this copy. The copy stays in the list until you delete it.",
+        d.added + " new, " + d.changed + " changed, " + d.same + " the same, and " + d.removed +
+          " answers you have now that are not in the copy" + (d.removed ? " (they will be removed; export first to keep them)" : "") + "."
+      ], "Yes, restore this copy", function () {
+        var ok = store.replace(got.answers);
+        say(ok ? "Restored " + Object.keys(got.answers).length + " answers from the copy kept on " + when(b) + "."
+               : "Restored for this visit, but this browser could not save them.");
+      }, btn);
+    }
 
     store.onChange(function () { if (document.body.contains(root)) render(); });
     root.querySelector("[data-hb-actions]").hidden = false;

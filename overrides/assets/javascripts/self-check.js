@@ -16,10 +16,38 @@
     return el.value;
   }
 
+  /* Set a control from a stored value, touching it only if it differs (so the caret stays put when
+   * another tab's save brings this one up to date while someone types). */
   function writeControl(el, value) {
-    if (el.type === "checkbox") el.checked = value === true;
-    else if (el.type === "radio") el.checked = value === el.value;
-    else el.value = typeof value === "string" ? value : "";
+    if (el.type === "checkbox") { if (el.checked !== (value === true)) el.checked = value === true; }
+    else if (el.type === "radio") { if (el.checked !== (value === el.value)) el.checked = value === el.value; }
+    else {
+      var v = typeof value === "string" ? value : "";
+      if (el.value !== v) el.value = v;
+    }
+    limit(el);
+  }
+
+  /* At the length limit (maxlength, from the build's one constant): say so beside the field. */
+  function limit(el) {
+    var max = el.maxLength;
+    if (!(max > 0) || (el.tagName !== "TEXTAREA" && el.type !== "text")) return;
+    var id = el.id + "-limit";
+    var msg = document.getElementById(id);
+    var at = el.value.length >= max;
+    if (!at && !msg) return;
+    if (!msg) {
+      msg = document.createElement("p");
+      msg.id = id;
+      msg.className = "hb-field__limit";
+      msg.setAttribute("role", "status");
+      el.parentNode.insertBefore(msg, el.nextSibling);
+      var d = el.getAttribute("aria-describedby");
+      el.setAttribute("aria-describedby", d ? d + " " + id : id);
+    }
+    msg.hidden = !at;
+    msg.textContent = at ? "This answer has reached the limit of " + max.toLocaleString("en-GB") +
+      " characters, so nothing more you type or paste here is kept. Keep a longer text in a document of your own." : "";
   }
 
   function rowId() {
@@ -39,7 +67,7 @@
 
     function fill() {
       plain().forEach(function (el) { writeControl(el, store.get(el.getAttribute("data-hb-key"))); });
-      rowsWidgets.forEach(function (w) { w.render(); });
+      rowsWidgets.forEach(function (w) { w.refresh(); });
       checkRanks();
     }
 
@@ -66,10 +94,11 @@
     function onEdit(e) {
       var el = e.target;
       if (!el.hasAttribute || !el.hasAttribute("data-hb-key")) return;
+      limit(el);
       var rows = el.closest("[data-hb-rows]");
-      if (rows) { rows.hbWidget.save(); saving(); return; }
+      if (rows) { if (rows.hbWidget.save()) saving(); return; }
       if (el.type === "radio" && !el.checked) return;
-      store.set(el.getAttribute("data-hb-key"), readControl(el));
+      if (!store.set(el.getAttribute("data-hb-key"), readControl(el))) return;
       if (!store.persistent()) {
         if (status) status.textContent = "Kept for this visit only (not saved).";
       } else saving();
@@ -90,7 +119,7 @@
 
     function checkRanks() {
       if (!ranks.length) return;
-      var seen = {}, dupes = {};
+      var seen = Object.create(null), dupes = Object.create(null);
       ranks.forEach(function (input) {
         var key = input.getAttribute("data-hb-key");
         var itemKey = key.slice(0, key.lastIndexOf("."));
@@ -164,14 +193,17 @@
         return Array.isArray(v) ? v : [];
       }
 
+      var rendered = false;
       function render() {
+        rendered = true;
         var data = rows();
         if (!data.length) data = [{ id: rowId() }];
         list.textContent = "";
         data.forEach(function (row, i) { list.appendChild(makeRow(row, i + 1)); });
       }
 
-      function save() {
+      /* The rows as the page shows them (rows with nothing written are left out). */
+      function shownRows() {
         var out = [];
         list.querySelectorAll("li[data-hb-row]").forEach(function (li) {
           var row = { id: li.getAttribute("data-hb-row") }, any = false;
@@ -182,7 +214,15 @@
           });
           if (any) out.push(row);
         });
-        store.set(key, out);
+        return out;
+      }
+
+      function save() { return store.set(key, shownRows()); }
+
+      /* Render again only if the stored rows differ from those shown (another tab, import, clear),
+       * so someone typing in a row keeps their place. */
+      function refresh() {
+        if (!rendered || JSON.stringify(rows()) !== JSON.stringify(shownRows())) render();
       }
 
       add.hidden = false;
@@ -197,7 +237,7 @@
         note = "";
       });
 
-      var widget = { render: render, save: save };
+      var widget = { render: render, refresh: refresh, save: save };
       box.hbWidget = widget;
       return widget;
     });

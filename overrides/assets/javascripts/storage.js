@@ -1,35 +1,70 @@
-/* hb.storage: the one module that touches localStorage.
+/* hb.storage: the one module that touches the browser's storage.
  *
  * One versioned document per handbook, under a namespace from mkdocs.yml (extra.handbook.namespace):
- *   localStorage["hb:<namespace>:answers"] = {"version": 1, "handbook": <namespace>, "updated": ISO, "answers": {key: value}}
- * A value is text, true (a ticked box) or a list of rows ({id, <column>: text}).
- * Nothing is sent anywhere. If storage is unavailable, answers live in memory for the visit. A stored
- * document that cannot be read, or that a newer version wrote, is kept aside under a backup key and
- * never silently discarded. */
+ *   area["hb:<namespace>:answers"] = {"format": FORMAT, "version": 2, "handbook": <namespace>,
+ *                                     "updated": ISO, "rev": n, "answers": {key: value}}
+ * A value is text, true (a ticked box) or a list of rows ({id, <column>: text}). Every key the
+ * handbook stores starts with "hb:<namespace>:" (answers, backups), so all of it can be found.
+ *
+ * The area is localStorage, or what hb.privacy.area() chooses (sessionStorage on a shared computer).
+ * Nothing is sent anywhere. If storage is unavailable, answers live in memory for the visit.
+ *
+ * Several tabs: a save reads the stored document, changes only the keys this tab changed and writes
+ * it back; the `storage` event brings every open tab up to date; "Clear all" writes the whole
+ * document, so it is final in every tab. A stored document that cannot be read, or that a newer
+ * version wrote, is kept aside once under a backup key (same content, same key) and never silently
+ * discarded; a single value that cannot be used (e.g. longer than the limit) is set aside the same
+ * way, and the other answers load as usual. */
 (function () {
   "use strict";
 
-  var VERSION = 1;
+  var VERSION = 2;
   var FORMAT = "coaching-mentoring-handbook-answers";
   /* Generous bounds: a browser keeps about 5 MB per site, so no real export is larger; they stop a
-   * wrong or hostile file, never a practitioner's own answers (even a handbook scaled ×100). */
+   * wrong or hostile file, never a practitioner's own answers (even a handbook scaled x100). */
   var MAX_IMPORT_BYTES = 5 * 1024 * 1024;
   var MAX_KEYS = 100000;
-  var MAX_TEXT = 200000;
   var ns = window.hb.namespace();
-  var KEY = "hb:" + ns + ":answers";
-  var answers = {};
+  var PREFIX = "hb:" + ns + ":";
+  var KEY = PREFIX + "answers";
+  var BACKUP = PREFIX + "backup:";
+  /* The longest answer the handbook keeps: one constant (macros/self_check.py MAX_ANSWER_CHARS),
+   * written by the build into a meta tag and into every text control's maxlength. */
+  var MAX_TEXT = (function () {
+    var m = document.querySelector('meta[name="hb-max-answer-chars"]');
+    var n = m ? parseInt(m.getAttribute("content"), 10) : NaN;
+    return n > 0 ? n : null;
+  })();
+  var own = Object.prototype.hasOwnProperty;
+  var answers = dict();
+  var dirty = dict();     /* keys changed in this tab and not yet written */
   var ls = null;
-  var problem = null;      /* null | "unavailable" | "quota" | "corrupt" | "newer" | "backup-failed" */
+  var problem = null;     /* null | "unavailable" | "quota" | "corrupt" | "newer" | "set-aside" | "backup-failed" */
   var backupKey = null;
+  var asideKeys = [];
   var timer = null;
   var listeners = [];
   var savedListeners = [];
 
+  /* Maps keyed by answer ids: no prototype, so "constructor" or "__proto__" is an id like any other. */
+  function dict() { return Object.create(null); }
+  function has(o, k) { return own.call(o, k); }
+  function keysOf(o) { return Object.keys(o); }
+
+  function clone(v) {
+    if (Array.isArray(v)) return v.map(clone);
+    if (v && typeof v === "object") {
+      var o = dict();
+      keysOf(v).forEach(function (k) { o[k] = clone(v[k]); });
+      return o;
+    }
+    return v;
+  }
+
   function probe() {
     try {
-      var s = window.localStorage;
-      var t = "hb:" + ns + ":probe";
+      var s = (window.hb.privacy && window.hb.privacy.area) ? window.hb.privacy.area() : window.localStorage;
+      var t = PREFIX + "probe";
       s.setItem(t, "1");
       s.removeItem(t);
       return s;
@@ -38,87 +73,223 @@
     }
   }
 
-  function isRow(r) {
-    if (!r || typeof r !== "object" || Array.isArray(r) || typeof r.id !== "string") return false;
-    for (var k in r) {
-      if (Object.prototype.hasOwnProperty.call(r, k) && (typeof r[k] !== "string" || r[k].length > MAX_TEXT)) return false;
-    }
-    return true;
+  function tooLong(s) { return MAX_TEXT !== null && s.length > MAX_TEXT; }
+
+  /* Why one stored value cannot be used: null if it can, "long" or "shape". */
+  function badValue(v) {
+    if (typeof v === "string") return tooLong(v) ? "long" : null;
+    if (v === true) return null;
+    if (!Array.isArray(v)) return "shape";
+    var why = null;
+    v.forEach(function (r) {
+      if (!r || typeof r !== "object" || Array.isArray(r) || typeof r.id !== "string") { why = "shape"; return; }
+      keysOf(r).forEach(function (c) {
+        if (typeof r[c] !== "string") why = "shape";
+        else if (tooLong(r[c]) && !why) why = "long";
+      });
+    });
+    return why;
   }
 
-  /* Returns an error message, or null if `a` is a valid answers object. */
+  function badKey(k) { return k.length > 300 || !/^[A-Za-z0-9_$][A-Za-z0-9_$.-]*$/.test(k); }
+
+  function limitText() { return MAX_TEXT === null ? "" : " (over " + MAX_TEXT.toLocaleString("en-GB") + " characters)"; }
+
+  /* Import: {error} if the file is not a set of answers; else the answers to import and the keys
+   * of answers too long to keep (an export made before the limit), which are left out. */
   function checkAnswers(a) {
-    if (!a || typeof a !== "object" || Array.isArray(a)) return "it has no answers object";
-    var keys = Object.keys(a);
-    if (keys.length > MAX_KEYS) return "it has far more answers than this handbook has fields";
+    var keys = keysOf(a), out = dict(), tooLongKeys = [];
+    if (keys.length > MAX_KEYS) return { error: "it has far more answers than this handbook has fields" };
     for (var i = 0; i < keys.length; i++) {
-      var k = keys[i], v = a[k];
-      if (k.length > 300 || !/^[a-z0-9][a-z0-9.-]*$/.test(k)) return "it has an answer under a key the handbook never uses ('" + k.slice(0, 60) + "')";
-      if (typeof v === "string") { if (v.length > MAX_TEXT) return "the answer to '" + k + "' is too long"; continue; }
-      if (v === true) continue;
-      if (Array.isArray(v) && v.every(isRow)) continue;
-      return "the answer to '" + k + "' is not text, a tick or a list of rows";
+      var k = keys[i];
+      if (badKey(k)) return { error: "it has an answer under a key the handbook never uses ('" + k.slice(0, 60) + "')" };
+      var why = badValue(a[k]);
+      if (why === "long") { tooLongKeys.push(k); continue; }
+      if (why) return { error: "the answer to '" + k + "' is not text, a tick or a list of rows" };
+      out[k] = clone(a[k]);
     }
+    return { answers: out, tooLong: tooLongKeys };
+  }
+
+  /* Loading: the usable answers, and the keys of the values set aside. */
+  function sortAnswers(a) {
+    var out = dict(), aside = [];
+    keysOf(a).forEach(function (k) {
+      if (badKey(k) || badValue(a[k])) aside.push(k); else out[k] = clone(a[k]);
+    });
+    return { answers: out, aside: aside };
+  }
+
+  /* One step per older version: migrate(doc) turns a document of any version into the current one. */
+  var MIGRATIONS = {
+    /* 1 -> 2: version 1 (2026) stored {version, handbook, updated, answers}. Version 2 adds the
+     * format name (so a stored document or a backup is itself an importable export) and a write
+     * counter `rev`. Answers are unchanged. */
+    1: function (d) {
+      return { format: FORMAT, version: 2, handbook: d.handbook, updated: d.updated, rev: 0, answers: d.answers };
+    }
+  };
+
+  function migrate(doc) {
+    var d = doc;
+    while (d.version < VERSION) {
+      var step = MIGRATIONS[d.version];
+      if (!step) throw new Error("no migration from version " + d.version);
+      d = step(d);
+    }
+    return d;
+  }
+
+  /* Why a stored or imported document cannot be used at all: null if it can. */
+  function checkHead(doc) {
+    if (!doc || typeof doc !== "object" || Array.isArray(doc)) return { kind: "shape", text: "it is not a saved set of answers" };
+    if (typeof doc.version !== "number") return { kind: "shape", text: "it has no version number" };
+    if (doc.version !== Math.floor(doc.version) || doc.version < 1) return { kind: "shape", text: "its version number (" + doc.version + ") is not one the handbook ever wrote" };
+    if (doc.version > VERSION) return { kind: "newer", text: "it was made by a newer version of the handbook (version " + doc.version + ")" };
+    if (has(doc, "format") && doc.format !== FORMAT) return { kind: "shape", text: "it is not a set of answers from this handbook (its format is '" + String(doc.format).slice(0, 80) + "')" };
+    if (!has(doc, "format") && doc.version >= 2) return { kind: "shape", text: "it does not say what it is (it has no format name)" };
+    if (doc.handbook !== ns) return { kind: "other", text: "it belongs to another handbook ('" + String(doc.handbook).slice(0, 80) + "'), not this one ('" + ns + "')" };
+    var a = doc.answers;
+    if (!a || typeof a !== "object" || Array.isArray(a)) return { kind: "shape", text: "it has no answers object" };
     return null;
   }
 
-  /* Why a stored or imported document cannot be used as it is: null if it can. */
-  function checkDoc(doc) {
-    if (!doc || typeof doc !== "object" || Array.isArray(doc)) return { kind: "shape", text: "it is not a saved set of answers" };
-    if (typeof doc.version !== "number") return { kind: "shape", text: "it has no version number" };
-    if (doc.version > VERSION) return { kind: "newer", text: "it was made by a newer version of the handbook (version " + doc.version + ")" };
-    if (doc.handbook !== ns) return { kind: "other", text: "it belongs to another handbook ('" + String(doc.handbook).slice(0, 80) + "'), not this one ('" + ns + "')" };
-    var why = checkAnswers(doc.answers);
-    return why ? { kind: "shape", text: why } : null;
+  /* Parse a stored document's text: {answers, aside, rev} or {kind: "corrupt" | "newer"}. */
+  function parseStored(raw) {
+    var doc;
+    try { doc = JSON.parse(raw); } catch (e) { return { kind: "corrupt" }; }
+    var why = checkHead(doc);
+    if (why) return { kind: why.kind === "newer" ? "newer" : "corrupt" };
+    try { doc = migrate(doc); } catch (e) { return { kind: "corrupt" }; }
+    var sorted = sortAnswers(doc.answers);
+    return { answers: sorted.answers, aside: sorted.aside, rev: typeof doc.rev === "number" ? doc.rev : 0 };
   }
 
-  function keepAside(raw, kind) {
-    var stamp = new Date().toISOString().replace(/[:.]/g, "-");
-    backupKey = "hb:" + ns + ":backup:" + stamp;
+  /* A short fingerprint of a text (FNV-1a), so the same content always finds the same backup. */
+  function fingerprint(s) {
+    var h = 0x811c9dc5;
+    for (var i = 0; i < s.length; i++) {
+      h ^= s.charCodeAt(i);
+      h = Math.imul(h, 0x01000193) >>> 0;
+    }
+    return ("0000000" + h.toString(16)).slice(-8);
+  }
+
+  function backupKeys() {
+    var out = [];
+    if (!ls) return out;
     try {
-      ls.setItem(backupKey, raw);
-      problem = kind;
+      for (var i = 0; i < ls.length; i++) {
+        var k = ls.key(i);
+        if (k && k.indexOf(BACKUP) === 0) out.push(k);
+      }
+    } catch (e) { /* storage went away: no backups to show */ }
+    return out.sort();
+  }
+
+  /* Keep `raw` aside once: a backup with the same content is reused, never copied again. */
+  function keepAside(raw) {
+    var fp = fingerprint(raw);
+    var same = backupKeys().filter(function (k) {
+      var tail = k.slice(k.lastIndexOf(":") + 1);
+      return (tail === fp || !/^[0-9a-f]{8}$/.test(tail)) && ls.getItem(k) === raw;
+    });
+    if (same.length) { backupKey = same[0]; return true; }
+    var key = BACKUP + new Date().toISOString().replace(/[:.]/g, "-") + ":" + fp;
+    try {
+      ls.setItem(key, raw);
+      backupKey = key;
+      notify("backups");
+      return true;
     } catch (e) {
-      /* Could not copy it aside: leave the original where it is and do not write over it. */
-      backupKey = null;
-      problem = "backup-failed";
-      ls = null;
+      return false;
     }
   }
 
-  function load() {
-    var raw;
-    try { raw = ls.getItem(KEY); } catch (e) { ls = null; problem = "unavailable"; return; }
-    if (raw === null) return;
-    var doc;
-    try { doc = JSON.parse(raw); } catch (e) { keepAside(raw, "corrupt"); return; }
-    var why = checkDoc(doc);
-    if (why) { keepAside(raw, why.kind === "newer" ? "newer" : "corrupt"); return; }
-    answers = doc.answers;
+  /* The stored answers as they are now, with anything unusable kept aside first.
+   * null: the stored document is unusable and could not be copied aside, so it must not be written over. */
+  function readStored() {
+    var raw = ls.getItem(KEY);
+    if (raw === null) return { answers: dict(), rev: 0, kind: null, aside: [] };
+    var got = parseStored(raw);
+    if (got.kind) return keepAside(raw) ? { answers: dict(), rev: 0, kind: got.kind, aside: [] } : null;
+    if (got.aside.length && !keepAside(raw)) return null;
+    return { answers: got.answers, rev: got.rev, kind: got.aside.length ? "set-aside" : null, aside: got.aside };
   }
 
-  function write() {
+  function load() {
+    answers = dict();
+    var base;
+    try { base = readStored(); } catch (e) { ls = null; problem = "unavailable"; return; }
+    if (!base) { problem = "backup-failed"; ls = null; return; }
+    answers = base.answers;
+    asideKeys = base.aside;
+    if (base.kind) problem = base.kind;
+  }
+
+  function same(a, b) { return JSON.stringify(pairs(a)) === JSON.stringify(pairs(b)); }
+  function pairs(o) { return keysOf(o).sort().map(function (k) { return [k, o[k]]; }); }
+
+  /* Write to storage: `whole` writes this tab's answers as they are (clear, import); otherwise
+   * only the keys this tab changed go into the document as stored now. */
+  function write(whole) {
     timer = null;
     if (!ls) return false;
+    var base;
+    try { base = readStored(); } catch (e) { base = undefined; }
+    if (base === null) {
+      problem = "backup-failed";
+      ls = null;
+      banner();
+      savedListeners.forEach(function (fn) { fn(false); });
+      return false;
+    }
+    var next;
+    if (whole) next = clone(answers);
+    else {
+      next = base ? base.answers : clone(answers);
+      keysOf(dirty).forEach(function (k) { if (has(answers, k)) next[k] = clone(answers[k]); else delete next[k]; });
+    }
     try {
-      ls.setItem(KEY, JSON.stringify({ version: VERSION, handbook: ns, updated: new Date().toISOString(), answers: answers }));
-      if (problem === "quota") { problem = null; banner(); }
-      savedListeners.forEach(function (fn) { fn(true); });
-      return true;
+      ls.setItem(KEY, JSON.stringify({
+        format: FORMAT, version: VERSION, handbook: ns, updated: new Date().toISOString(),
+        rev: (base ? base.rev : 0) + 1, answers: next
+      }));
     } catch (e) {
       problem = "quota";
       banner();
       savedListeners.forEach(function (fn) { fn(false); });
       return false;
     }
+    dirty = dict();
+    var changed = !same(answers, next);
+    answers = next;
+    if (problem === "quota") { problem = null; banner(); }
+    if (changed) notify("replace");
+    savedListeners.forEach(function (fn) { fn(true); });
+    return true;
+  }
+
+  /* Another tab wrote (or the tab came back into view): take the stored answers, keeping this
+   * tab's unsaved changes on top of them. */
+  function sync() {
+    if (!ls) return;
+    var base;
+    try { base = readStored(); } catch (e) { return; }
+    if (!base) return;
+    var next = base.answers;
+    keysOf(dirty).forEach(function (k) { if (has(answers, k)) next[k] = answers[k]; else delete next[k]; });
+    if (same(answers, next)) return;
+    answers = next;
+    notify("replace");
   }
 
   function schedule() {
     if (timer) clearTimeout(timer);
-    timer = setTimeout(write, 400);
+    timer = setTimeout(function () { write(false); }, 400);
   }
 
-  function flush() { if (timer) { clearTimeout(timer); write(); } }
+  function flush() { if (timer) { clearTimeout(timer); write(false); } }
 
   function isEmpty(v) {
     return v === undefined || v === null || v === false || v === "" || (Array.isArray(v) && v.length === 0);
@@ -126,13 +297,46 @@
 
   function notify(source) { listeners.forEach(function (fn) { fn(source); }); }
 
+  function today() { return new Date().toISOString().slice(0, 10); }
+
+  function download(name, type, text) {
+    var blob = new Blob([text], { type: type });
+    var a = document.createElement("a");
+    a.href = URL.createObjectURL(blob);
+    a.download = name;
+    a.hidden = true;
+    document.body.appendChild(a);
+    a.click();
+    setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+  }
+
+  function exportDoc(manifestVersion) {
+    var doc = { format: FORMAT, version: VERSION, handbook: ns, exported: new Date().toISOString() };
+    if (manifestVersion !== undefined) doc.manifest = manifestVersion;
+    doc.answers = clone(answers);
+    return doc;
+  }
+
+  function downloadAll(manifestVersion) {
+    download("learning-record-" + ns + "-" + today() + ".json", "application/json", JSON.stringify(exportDoc(manifestVersion), null, 2));
+  }
+
+  var DOWNLOAD_HINT = " Use the button below to download every answer you have given, including the ones not saved; you can import the file into your learning record later.";
   var MESSAGES = {
-    unavailable: "This browser is not letting the handbook save anything (storage is switched off, blocked or full). You can still fill in the forms and export your answers from your learning record during this visit, but they will be lost when you close the page.",
-    quota: "This browser's storage for the handbook is full, so your latest answers could not be saved. Export your answers from your learning record now to keep a copy.",
-    corrupt: "Your saved answers could not be read, so the forms start empty. Nothing has been deleted: the unreadable copy is kept in this browser under the name BACKUP.",
-    newer: "Your saved answers were made by a newer version of this handbook, which this version cannot read. They are kept unchanged in this browser under the name BACKUP, and the forms start empty here.",
-    "backup-failed": "Your saved answers could not be read, and there is no room to keep a copy aside, so the handbook will not write over them. Answers you give now are kept only for this visit."
+    unavailable: "This browser is not letting the handbook save anything (storage is switched off, blocked or full). You can still fill in the forms, but your answers will be lost when you close or leave the page." + DOWNLOAD_HINT,
+    quota: "This browser's storage for the handbook is full, so your latest answers could not be saved." + DOWNLOAD_HINT,
+    corrupt: "Your saved answers could not be read, so the forms start empty. Nothing has been deleted: the unreadable copy is kept in this browser under the name BACKUP, listed in your learning record.",
+    newer: "Your saved answers were made by a newer version of this handbook, which this version cannot read. They are kept unchanged in this browser under the name BACKUP, listed in your learning record, and the forms start empty here.",
+    "set-aside": "ASIDE could not be used (longer than the handbook keeps, or not an answer at all), so it was set aside: a copy of your saved answers is kept in this browser under the name BACKUP, listed in your learning record, where you can download it. Your other answers are here as usual.",
+    "backup-failed": "Your saved answers could not be read, and there is no room to keep a copy aside, so the handbook will not write over them. Answers you give now are kept only for this visit." + DOWNLOAD_HINT
   };
+  var OFFER_DOWNLOAD = { unavailable: true, quota: true, "backup-failed": true };
+
+  function asideText() {
+    var names = asideKeys.slice(0, 3).map(function (k) { return "'" + k.slice(0, 80) + "'"; }).join(", ");
+    if (asideKeys.length > 3) names += " and " + (asideKeys.length - 3) + " more";
+    return (asideKeys.length === 1 ? "Your saved answer to " : "Your saved answers to ") + names;
+  }
 
   /* A banner at the top of the page when answers are not being kept as usual. */
   function banner() {
@@ -146,53 +350,140 @@
       el.setAttribute("role", "alert");
       host.insertBefore(el, host.firstChild);
     }
-    el.textContent = MESSAGES[problem].replace("BACKUP", backupKey ? "'" + backupKey + "'" : "a backup key");
+    if (el.getAttribute("data-hb-problem") === problem) return;
+    el.setAttribute("data-hb-problem", problem);
+    el.textContent = "";
+    var p = document.createElement("p");
+    p.textContent = MESSAGES[problem]
+      .replace("BACKUP", backupKey ? "'" + backupKey + "'" : "a backup key")
+      .replace("ASIDE", asideText());
+    el.appendChild(p);
+    if (OFFER_DOWNLOAD[problem]) {
+      var b = document.createElement("button");
+      b.type = "button";
+      b.className = "md-button hb-banner__download";
+      b.setAttribute("data-hb-download-all", "");
+      b.textContent = "Download all my answers (JSON)";
+      b.addEventListener("click", function () { downloadAll(); });
+      el.appendChild(b);
+    }
   }
 
   ls = probe();
   if (ls) load(); else problem = "unavailable";
   window.addEventListener("pagehide", flush);
-  document.addEventListener("visibilitychange", function () { if (document.visibilityState === "hidden") flush(); });
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden") flush(); else sync();
+  });
+  window.addEventListener("storage", function (e) {
+    if (!ls || e.storageArea !== ls) return;
+    if (e.key === KEY || e.key === null) sync();
+    if (e.key === null || (e.key && e.key.indexOf(BACKUP) === 0)) notify("backups");
+  });
+
+  function parseDoc(text, manifestVersion) {
+    var doc;
+    try { doc = JSON.parse(text); } catch (e) { return { error: "The file is not a JSON file exported from this handbook, so it could not be read." }; }
+    var why = checkHead(doc);
+    if (why) return { error: "The file could not be imported because " + why.text + "." };
+    if (has(doc, "manifest") && manifestVersion !== undefined) {
+      if (typeof doc.manifest !== "number") return { error: "The file could not be imported because its list of prompts has no version number." };
+      if (doc.manifest > manifestVersion) return { error: "The file could not be imported because it was made by a newer version of the handbook, whose prompts this version does not know (prompt list version " + doc.manifest + ")." };
+    }
+    try { doc = migrate(doc); } catch (e) { return { error: "The file could not be imported because its version (" + doc.version + ") cannot be converted." }; }
+    var got = checkAnswers(doc.answers);
+    if (got.error) return { error: "The file could not be imported because " + got.error + "." };
+    return got;
+  }
 
   window.hb.storage = {
     VERSION: VERSION,
     FORMAT: FORMAT,
     MAX_IMPORT_BYTES: MAX_IMPORT_BYTES,
+    MAX_TEXT: MAX_TEXT,
+    /* What a list of too-long answers left out of an import is told as (null if none). */
+    tooLongNote: function (keys, where) {
+      if (!keys || !keys.length) return null;
+      var names = keys.slice(0, 3).map(function (k) { return "'" + k.slice(0, 80) + "'"; }).join(", ") + (keys.length > 3 ? " and " + (keys.length - 3) + " more" : "");
+      return (keys.length === 1 ? "1 answer is" : keys.length + " answers are") + " longer than the handbook keeps" + limitText() +
+        " and will be left out: " + names + ". " + where;
+    },
     key: KEY,
+    prefix: PREFIX,
     namespace: ns,
     persistent: function () { return !!ls; },
     problem: function () { return problem; },
-    get: function (key) { return answers[key]; },
-    all: function () { return JSON.parse(JSON.stringify(answers)); },
+    get: function (key) { return has(answers, key) ? answers[key] : undefined; },
+    /* Every answer, as a copy without a prototype (so any id is just a key). */
+    all: function () { return clone(answers); },
     set: function (key, value) {
+      /* The same value again (e.g. the change event after typing) is no change: it must not
+       * write an answer another tab has cleared since back into the document. */
+      var before = has(answers, key) ? answers[key] : undefined;
+      if (isEmpty(value) ? before === undefined : JSON.stringify(before) === JSON.stringify(value)) return false;
       if (isEmpty(value)) delete answers[key]; else answers[key] = value;
+      dirty[key] = true;
       schedule();
       notify("set");
+      return true;
     },
-    /* Replace every answer (import, clear); saved at once. */
+    /* Replace every answer (import, clear, restore); saved at once, final in every tab. */
     replace: function (next) {
-      answers = JSON.parse(JSON.stringify(next || {}));
-      if (timer) clearTimeout(timer);
-      var ok = write();
+      answers = clone(next || {});
+      dirty = dict();
+      if (timer) { clearTimeout(timer); timer = null; }
+      var ok = write(true);
       notify("replace");
       return ok;
     },
+    /* Bring this tab up to date with what is stored (other tabs' saves). */
+    sync: sync,
+    /* Read the stored document from the area again, as on load (the area may have changed, e.g.
+     * hb.privacy switched to a shared-computer mode or removed everything), forgetting this tab's
+     * unsaved changes, and tell every form and the record. */
+    reload: function () {
+      if (timer) { clearTimeout(timer); timer = null; }
+      dirty = dict();
+      problem = null;
+      backupKey = null;
+      asideKeys = [];
+      ls = probe();
+      if (ls) load(); else { answers = dict(); problem = "unavailable"; }
+      banner();
+      notify("replace");
+      notify("backups");
+    },
+    migrate: function (doc) { return migrate(doc); },
     flush: flush,
     onChange: function (fn) { listeners.push(fn); },
     onSaved: function (fn) { savedListeners.push(fn); },
     banner: banner,
+    download: download,
+    downloadAll: downloadAll,
     /* The export document: what "Export answers" downloads and "Import answers" reads. */
-    exportDoc: function () {
-      return { format: FORMAT, version: VERSION, handbook: ns, exported: new Date().toISOString(), answers: this.all() };
-    },
+    exportDoc: exportDoc,
     /* Parse an imported file's text: {answers} or {error: message}. Never touches stored answers. */
-    parseImport: function (text) {
+    parseImport: function (text, manifestVersion) {
       if (text.length > MAX_IMPORT_BYTES) return { error: "The file is too large to be a set of answers from this handbook (over 5 MB)." };
-      var doc;
-      try { doc = JSON.parse(text); } catch (e) { return { error: "The file is not a JSON file exported from this handbook, so it could not be read." }; }
-      var why = checkDoc(doc);
-      if (why) return { error: "The file could not be imported because " + why.text + "." };
-      return { answers: doc.answers };
+      return parseDoc(text, manifestVersion);
+    },
+    /* Backups kept aside in this browser: [{key, size, when, text}] (newest last). */
+    backups: function () {
+      return backupKeys().map(function (k) {
+        var text = ls.getItem(k) || "";
+        var stamp = k.slice(BACKUP.length).split(":")[0];
+        var m = /^(\d{4}-\d\d-\d\d)T(\d\d)-(\d\d)-(\d\d)-(\d{3})Z$/.exec(stamp);
+        var when = m ? new Date(m[1] + "T" + m[2] + ":" + m[3] + ":" + m[4] + "." + m[5] + "Z") : null;
+        var got = parseStored(text);
+        var kind = got.kind || (got.aside.length ? "set-aside" : "readable");
+        return { key: k, size: text.length, when: when, kind: kind, text: text };
+      });
+    },
+    removeBackup: function (key) {
+      if (!ls || key.indexOf(BACKUP) !== 0) return false;
+      try { ls.removeItem(key); } catch (e) { return false; }
+      notify("backups");
+      return true;
     }
   };
 
