@@ -404,3 +404,45 @@ def test_headings_read_as_headings(palette, served, open_page):
             assert int(weight) >= 600, (name, h)
             assert contrast(color, bg) >= 7, (name, h, bg)
     assert seen == {"H1", "H2", "H3"}
+
+
+# -------------------------------------------------------- drawings beside long texts (cycle, Venn)
+
+DIAGRAMS = {
+    "embedding.html": (".hb-figure--cycle", ".hb-cycle__svg", ".hb-cycle__steps"),
+    "compare.html": (".hb-figure--venn", ".hb-venn__svg", ".hb-venn__text"),
+}
+WIDTHS = [320, 390, 768, 1366]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("name", DIAGRAMS)
+def test_diagram_and_its_text_read_well_at_every_width(name, width, site, open_page):
+    """The embedding page's five-stage cycle squeezed its text into a 190 px column 3,000 px long on a
+    laptop; the compare page had 270 px of blank space above its Venn diagram. At every width from 320
+    px: no sideways scrolling; the text is at least 60% of the content's width or the drawing is above
+    it; no blank gap of more than 48 px between the caption, the drawing and the text."""
+    figure, drawing, text = DIAGRAMS[name]
+    pg = open_page(site.as_uri() + "/" + name, {"width": width, "height": 800})
+    assert pg.evaluate("document.documentElement.scrollWidth <= innerWidth"), f"{name} scrolls sideways at {width}px"
+    m = pg.evaluate("""([fig, drawing, text]) => {
+        const box = el => { const b = el.getBoundingClientRect(); return {top: b.top + scrollY, bottom: b.bottom + scrollY, left: b.left, right: b.right, width: b.width}; };
+        const f = document.querySelector(fig);
+        const svg = f.querySelector(drawing), txt = f.querySelector(text);
+        // what comes before the drawing in the figure: its caption and any introduction
+        const before = [...f.children].filter(c => !c.contains(svg) && (c.compareDocumentPosition(svg) & Node.DOCUMENT_POSITION_FOLLOWING));
+        return {content: document.querySelector('.md-content__inner').getBoundingClientRect().width,
+                figure: box(f), svg: box(svg), text: box(txt),
+                before: before.length ? Math.max(...before.map(c => box(c).bottom)) : box(f).top};
+    }""", [figure, drawing, text])
+    svg, txt = m["svg"], m["text"]
+    stacked = svg["bottom"] <= txt["top"] + 1
+    assert stacked or txt["width"] >= 0.6 * m["content"], (width, m)
+    assert svg["width"] >= min(240, 0.7 * m["content"]), (width, m)  # the drawing is not shrunk to a stamp
+    assert svg["right"] <= m["figure"]["right"] + 1 and txt["right"] <= m["figure"]["right"] + 1, (width, m)
+    if stacked:
+        assert txt["top"] - svg["bottom"] <= 48, (width, m)
+        assert svg["top"] - m["before"] <= 48, (width, m)
+    else:
+        assert abs(svg["top"] - txt["top"]) <= 48, (width, m)
+        assert min(svg["top"], txt["top"]) - m["before"] <= 48, (width, m)
