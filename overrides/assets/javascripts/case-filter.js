@@ -10,7 +10,10 @@
  * parameters in the address (Material's search highlight, ?h=) are kept. Values that are not options
  * of a list are ignored.
  *
- * The table of contents follows the filter: the entries of hidden studies are hidden too.
+ * The table of contents follows the filter: the entries of hidden studies are hidden too. A hidden
+ * study's heading is collapsed to nothing rather than taken out of the layout, so that Material's
+ * scroll spy, which measures where each heading of the table of contents is, still finds it where
+ * the next shown study begins and highlights the study being read.
  */
 (function () {
   "use strict";
@@ -37,10 +40,17 @@
       return true;
     }
 
-    /* Entries in Material's tables of contents (the sidebar's and, on narrow screens, the drawer's). */
-    function tocEntries(id) {
-      var sel = '.md-nav a[href="#' + (window.CSS && CSS.escape ? CSS.escape(id) : id) + '"]';
-      return Array.prototype.map.call(document.querySelectorAll(sel), function (a) { return a.closest("li") || a; });
+    /* Entries in Material's tables of contents (the sidebar's and, on narrow screens, the drawer's) that
+     * lead to a study on this page: their href is "#id" from files, an absolute address over HTTP. */
+    function tocEntries() {
+      var byId = {};
+      document.querySelectorAll(".md-nav a[href*='#']").forEach(function (a) {
+        if (a.pathname !== window.location.pathname || !a.hash) return;
+        var id;
+        try { id = decodeURIComponent(a.hash.slice(1)); } catch (e) { return; }
+        (byId[id] = byId[id] || []).push(a.closest("li") || a);
+      });
+      return byId;
     }
 
     function readAddress() {
@@ -81,14 +91,15 @@
     function apply() {
       var shown = 0;
       var active = selects.some(function (s) { return s.value; });
+      var toc = tocEntries();
       rows.forEach(function (r) { var ok = matches(r); r.hidden = !ok; if (ok) shown++; });
       studies.forEach(function (s) {
         var ok = matches(s);
         var id = s.dataset.hbCaseStudy;
         s.hidden = !ok;
         var h = document.getElementById(id);
-        if (h) h.hidden = !ok;
-        tocEntries(id).forEach(function (li) { li.hidden = !ok; });
+        if (h) h.toggleAttribute("data-hb-filtered-out", !ok); /* collapsed, not display: none (see handbook.css) */
+        (toc[id] || []).forEach(function (li) { li.hidden = !ok; });
       });
       if (table) table.hidden = shown === 0;
       if (clear) clear.hidden = !active;
