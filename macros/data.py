@@ -659,6 +659,13 @@ def _check_references(hb: Handbook, layers: list[dict[str, DataFile]], parsed: l
                     problems.append(_dangling(f, path + ("doc",), "source.doc", doc, "document in data/sources.yml", hb.documents))
     for layer in layers:
 
+        if "definitions" in layer:  # a figure of definitions (Figure 2) names definitions that exist
+            f = layer["definitions"]
+            for i, fig in enumerate(f.data.get("figures") or []):
+                for j, d in enumerate(fig["definitions"]):
+                    if d not in hb.definitions:
+                        problems.append(_dangling(f, ("figures", i, "definitions", j), "definitions", d, "definition", hb.definitions))
+
         if "prompts" in layer:
             f = layer["prompts"]
             for i, p in enumerate(f.data["prompts"]):

@@ -31,9 +31,12 @@ from . import render
 MACROS = (
     "figure",
     "compare",
+    "outline",
+    "principles_outline",
     "definition",
     "definitions",
     "definitions_compared",
+    "at_a_glance",
     "case_study",
     "case_studies",
     "prompt",
@@ -162,6 +165,10 @@ def _one_call(node: nodes.Expr, known: Mapping[str, inspect.Signature | None]) -
         return f"macro '{name}': {exc}; it is called as {usage(name, sig)}", name, None
     for param, value in bound.arguments.items():
         default = sig.parameters[param].default
+        if isinstance(default, bool):  # an on/off option such as caption=False
+            if not isinstance(value, bool):
+                return f"macro '{name}': argument '{param}' must be True or False, got {value!r}; it is called as {usage(name, sig)}", name, None
+            continue
         if not isinstance(value, str) and not (value is None and default is None):
             return f"macro '{name}': argument '{param}' must be an id in quotes, got {value!r}; it is called as {usage(name, sig)}", name, None
     return None, name, MacroCall(node.lineno, name, dict(bound.arguments))
@@ -338,6 +345,8 @@ class PageIndex:
 
     prompt_pages: dict[str, str] = field(default_factory=dict)
     form_pages: dict[str, str] = field(default_factory=dict)
+    # list id -> the page that shows it as a figure (first figure() call), for "Figure N" links
+    list_pages: dict[str, str] = field(default_factory=dict)
     # (page, kind, id) in the order they appear on each page; kind is "prompt" or "form"
     order: list[tuple[str, str, str]] = field(default_factory=list)
 
@@ -413,10 +422,20 @@ def _place(index: PageIndex, page: str, call: MacroCall, hb: Handbook) -> None:
             index.place(page, "prompt", q)
     elif call.name == "self_check" and ident in hb.forms:
         index.place(page, "form", ident)
+        shows = (hb.forms[ident].get("items_from") or {}).get("list")
+        if shows:
+            index.list_pages.setdefault(shows, page)
+    elif call.name == "figure" and ident in hb.lists:
+        index.list_pages.setdefault(ident, page)
     elif call.name == "case_studies":
         for cs in sorted(hb.case_studies.values(), key=lambda c: c["number"]):
             for q in cs.get("questions") or []:
                 index.place(page, "prompt", q)
+        index.list_pages.setdefault("@case-studies", page)
+    elif call.name == "principles":
+        index.list_pages.setdefault("@principles", page)
+    elif call.name == "definitions_compared":
+        index.list_pages.setdefault("@definitions", page)
 
 
 def check(docs_dir: Path, hb: Handbook, extra_macros: tuple[str, ...] = ()) -> PageIndex:

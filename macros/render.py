@@ -68,6 +68,7 @@ class Renderer:
         "prompt": ("prompts", "prompt"),
         "principle": ("principles", "principle"),
         "compare": ("lists", "list"),
+        "outline": ("lists", "list"),
         "prompts": ("prompt_groups", "prompt group"),
         "self_check": ("forms", "form"),
         "definitions": ("definition_topics", "definitions topic"),
@@ -103,6 +104,8 @@ class Renderer:
         )
         self._abbr_re, self._abbr = self._abbreviations()
         self._abbr_html = {t: Markup('<abbr title="{}">{}</abbr>').format(e, t) for t, e in self._abbr.items()}
+        self._xref_re, self._xrefs = self._cross_references()
+        self._in_cite = False
         self._cites: dict[tuple, Markup] = {}
         self._texts: dict[str, Markup] = {}
         self._group_prompts: dict[str, list[dict]] = {}
@@ -127,22 +130,56 @@ class Renderer:
         alts = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
         return re.compile(rf"(?<![\w.])({alts})(?![\w])"), terms
 
+    def _cross_references(self):
+        """'Figure 8' and 'Case study 5' in data text -> (page, anchor) where that figure or case
+        study is shown; numbers no page shows stay plain text."""
+        targets: dict[str, tuple[str, str]] = {}
+        for lid, page in self.pages.list_pages.items():
+            lst = self.hb.lists.get(lid)
+            if lst is not None and "figure" in lst:
+                targets.setdefault(f"figure {lst['figure']}", (page, lid))
+        defs_page = self.pages.list_pages.get("@definitions")
+        if defs_page:
+            for fig in self._definitions_data("figures"):
+                targets.setdefault(f"figure {fig['figure']}", (defs_page, fig["id"]))
+        cs_page = self.pages.list_pages.get("@case-studies")
+        if cs_page:
+            for cs in self.hb.case_studies.values():
+                targets.setdefault(f"case study {cs['number']}", (cs_page, cs["id"]))
+        if not targets:
+            return None, targets
+        return re.compile(r"(?<![\w>])((?:Figure|[Cc]ase study) (\d+))(?![\w<])"), targets
+
+    def _link_cross_references(self, html: str) -> str:
+        def sub(m):
+            target = self._xrefs.get(m.group(1).lower())
+            if target is None:
+                return m.group(0)
+            return f'<a class="hb-xref" href="{escape(self.link(*target))}">{m.group(1)}</a>'
+
+        return self._xref_re.sub(sub, html)
+
     def text(self, value: str) -> Markup:
-        """Escape plain text and mark up every glossary abbreviation in it (once per distinct text:
-        labels such as 'Your notes' recur thousands of times in a large handbook). Terms are found
-        in the text itself, not in its escaped form, so a term never matches inside an entity."""
-        out = self._texts.get(value)
+        """Escape plain text, mark up every glossary abbreviation in it and link its 'Figure N' and
+        'Case study N' (once per distinct text and page: labels such as 'Your notes' recur thousands
+        of times in a large handbook). Terms are found in the text itself, not in its escaped form,
+        so a term never matches inside an entity."""
+        xref = self._xref_re is not None and not self._in_cite
+        key = (value, self.link("index.md")) if xref else value
+        out = self._texts.get(key)
         if out is None:
             if self._abbr_re is None:
-                out = escape(value)
+                html = str(escape(value))
             else:
                 parts, pos = [], 0
                 for m in self._abbr_re.finditer(value):
                     parts += [escape(value[pos:m.start()]), self._abbr_html[m.group(1)]]
                     pos = m.end()
                 parts.append(escape(value[pos:]))
-                out = Markup("".join(parts))
-            self._texts[value] = out
+                html = "".join(parts)
+            if xref:
+                html = self._link_cross_references(html)
+            out = self._texts[key] = Markup(html)
         return out
 
     def paras(self, value: str) -> Markup:
@@ -156,7 +193,12 @@ class Renderer:
         html = self._cites.get(key)
         if html is None:
             doc = self.hb.documents[source["doc"]]
-            html = self._cites[key] = Markup(self._cite_template.render(doc=doc, at=source["at"]))
+            # a citation's "Figure 9" is the source's figure: it is not linked to the handbook's own
+            self._in_cite = True
+            try:
+                html = self._cites[key] = Markup(self._cite_template.render(doc=doc, at=source["at"]))
+            finally:
+                self._in_cite = False
         return html
 
     def _get(self, macro: str, ident: str) -> dict:
@@ -202,14 +244,27 @@ class Renderer:
             raise DuplicateHtmlId(f"HTML id '{hid}' {what} (ids must be unique on a page)")
 
     # ------------------------------------------------------------------ macros
-    def figure(self, list_id: str) -> str:
+    def figure(self, list_id: str, caption: bool = True) -> str:
+        """A list as a figure. caption=False: the page's own heading already says the title, so the
+        caption is kept only for screen readers (it still labels the figure)."""
         lst = self._get("figure", list_id)
-        ctx = {"lst": lst}
+        ctx = {"lst": lst, "show_caption": caption}
         if lst["kind"] == "cycle":
             ctx["layout"] = cycle_layout(len(lst["items"]))
         if lst["kind"] == "venn":
             ctx["venn"] = venn_parts(lst)
         return self._render(f"list-{lst['kind']}.html", **ctx)
+
+    def outline(self, list_id: str) -> str:
+        """A list's entries as short links to where the list is shown (the Summary's overview)."""
+        lst = self._get("outline", list_id)
+        page = self.pages.list_pages.get(list_id)
+        return self._render("outline.html", lst=lst, page=page)
+
+    def principles_outline(self) -> str:
+        """The ten principles' titles, each a link to the principle."""
+        ps = sorted(self.hb.principles.values(), key=lambda p: p["number"])
+        return self._render("principles-outline.html", principles=ps, page=self.pages.list_pages.get("@principles"))
 
     def compare(self, left: str, right: str) -> str:
         a, b = self._get("compare", left), self._get("compare", right)
@@ -232,9 +287,26 @@ class Renderer:
         defs = list(self.hb.definitions.values()) if topic is None else self._get("definitions", topic)
         return self._render("definitions.html", defs=defs)
 
+    def _definitions_data(self, key: str) -> list[dict]:
+        f = self.hb.files.get("definitions")
+        return list((f.data.get(key) if f is not None else None) or [])
+
     def definitions_compared(self) -> str:
-        cols = {t: [d for d in self.hb.definitions.values() if d["topic"] == t] for t in ("coaching", "mentoring", "both")}
-        return self._render("definitions-compared.html", cols=cols)
+        """Every definition once: a source's figure of definitions (Figure 2) captioned as a
+        figure, then the rest in a coaching and a mentoring column."""
+        figures = []
+        shown: set[str] = set()
+        for fig in self._definitions_data("figures"):
+            defs = [self.hb.definitions[d] for d in fig["definitions"] if d in self.hb.definitions]
+            shown.update(d["id"] for d in defs)
+            figures.append({**fig, "defs": defs})
+        rest = [d for d in self.hb.definitions.values() if d["id"] not in shown]
+        cols = {t: [d for d in rest if d["topic"] == t] for t in ("coaching", "mentoring", "both")}
+        return self._render("definitions-compared.html", cols=cols, figures=figures)
+
+    def at_a_glance(self) -> str:
+        """Coaching beside mentoring in one table (purpose, length, who leads, focus)."""
+        return self._render("at-a-glance.html", rows=self._definitions_data("at_a_glance"))
 
     def case_study(self, cs_id: str) -> str:
         cs = self._get("case_study", cs_id)
@@ -250,7 +322,8 @@ class Renderer:
     def prompts(self, group_id: str) -> str:
         group = self._get("prompts", group_id)
         items = self._group_prompts.get(group_id, [])
-        return self._render("prompt-group.html", group=group, items=items)
+        sources = list({(p["source"]["doc"], p["source"]["at"]): p["source"] for p in items}.values())
+        return self._render("prompt-group.html", group=group, items=items, sources=sources)
 
     def principle(self, principle_id: str) -> str:
         return self._render("principles.html", principles=[self._get("principle", principle_id)], intro=None)
@@ -273,8 +346,13 @@ class Renderer:
         return self._render("schema-reference.html", files=describe_all(self.hb.data_dir))
 
     def self_check(self, form_id: str) -> str:
-        self._get("self_check", form_id)
-        return self._render("self-check.html", m=self_check.form_model(self.hb, form_id))
+        form = self._get("self_check", form_id)
+        # a form that takes its rows from a list shows that list's figure around it: the figure once
+        lst = self.hb.lists.get((form.get("items_from") or {}).get("list", ""))
+        ctx = {"lst": lst}
+        if lst is not None and lst["kind"] == "cycle":
+            ctx["layout"] = cycle_layout(len(lst["items"]))
+        return self._render("self-check.html", m=self_check.form_model(self.hb, form_id), **ctx)
 
     def learning_record(self) -> str:
         m = learning_record.manifest(self.hb, self.pages.order, self.page_titles, self.link, self.namespace)
@@ -343,8 +421,9 @@ def wrap_lines(value: str, width: int = 16) -> list[str]:
     return lines
 
 
-def cycle_layout(n: int, size: int = 460, radius: float = 158, node_r: float = 68) -> dict:
-    """Positions of n nodes round a circle, clockwise from the top, and arcs between them."""
+def cycle_layout(n: int, size: int = 500, radius: float = 170, node_r: float = 76) -> dict:
+    """Positions of n nodes round a circle, clockwise from the top, and arcs between them. A node is
+    wide enough for its stage's name in up to four lines of 14 characters (list-cycle.html)."""
     c = size / 2
     nodes = []
     for i in range(n):

@@ -72,7 +72,7 @@ CASES = {
     "dangling-pairing": ("data/lists.yml", "pairs_with: relate-sensitively", "pairs_with: relate-sensitivly", "field 'pairs_with': 'relate-sensitivly' is not the id of any item of list"),
     "dangling-source": ("data/principles.yml", '{doc: national-framework, at: "Principle 1"}', '{doc: national-frame, at: "Principle 1"}', "field 'source.doc': 'national-frame' is not the id of any document"),
     "unknown-macro": ("content/principles.md", "{{ principles() }}", "{{ principals() }}", "content/principles.md:{line}: field 'principals': unknown macro 'principals'"),
-    "unknown-id-on-page": ("content/coaching.md", '{{ figure("grow") }}', '{{ figure("gorw") }}', "content/coaching.md:{line}: field 'figure': macro 'figure': unknown list id 'gorw'"),
+    "unknown-id-on-page": ("content/coaching.md", '{{ figure("coaching-terms") }}', '{{ figure("gorw") }}', "content/coaching.md:{line}: field 'figure': macro 'figure': unknown list id 'gorw'"),
 }
 
 

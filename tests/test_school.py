@@ -87,13 +87,13 @@ def test_branding_in_the_browser(school_site, page):
 
 
 def test_contacts_where_the_handbook_says_whom_to_ask(school_site, site):
-    asking = _section(school_site / "embedding.html", "asking-for-coaching-or-mentoring")
+    asking = _section(school_site / "practical-guidance.html", "asking-for-coaching-or-mentoring")
     assert "Who to approach in this school" in asking
     assert "Coaching and mentoring coordinator : Mrs Carys Howells, Assistant Headteacher (Room B12" in asking
-    next_steps = _section(school_site / "getting-involved.html", "next-steps")
+    next_steps = _section(school_site / "getting-involved.html", "your-next-steps")
     assert "Mrs Carys Howells" in next_steps and "Your line manager" in next_steps
     # the core edition, with no contacts configured, says whom to ask in general terms
-    for page_name, heading in (("embedding.html", "asking-for-coaching-or-mentoring"), ("getting-involved.html", "next-steps")):
+    for page_name, heading in (("practical-guidance.html", "asking-for-coaching-or-mentoring"), ("getting-involved.html", "your-next-steps")):
         core = _section(site / page_name, heading)
         assert NEUTRAL in core and "Carys" not in core
 
@@ -146,7 +146,7 @@ def test_plain_mkdocs_build_from_any_folder(tmp_path):
             cwd=tmp_path)
     assert r.returncode == 0, r.stdout + r.stderr
     assert (tmp_path / "site" / "assets" / "school" / "logo.svg").exists()
-    assert "Mrs Carys Howells" in (tmp_path / "site" / "embedding.html").read_text(encoding="utf-8")
+    assert "Mrs Carys Howells" in (tmp_path / "site" / "practical-guidance.html").read_text(encoding="utf-8")
 
 
 @pytest.fixture

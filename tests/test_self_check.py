@@ -30,7 +30,7 @@ def test_every_issue_form_is_declared(hb):
     kinds = {f["id"]: f for f in hb.forms.values()}
     # 1 notes for every point for reflection, case-study question and head-of-department question
     notes = kinds["reflections"]
-    assert set(notes["prompt_groups"]) == {"points-for-reflection", "case-study-questions", "hod-questions"}
+    assert set(notes["prompt_groups"]) == {"points-for-reflection", "case-study-questions", "hod-questions", "embedding-questions"}
     for p in hb.prompts:
         assert self_check.prompt_fields(hb, p), p
     # 2 coach and mentor self-assessment on a YAML scale with named, described levels
@@ -151,12 +151,15 @@ def test_fill_reload_still_there(base, page):
     page.goto(base + "coaching.html")
     page.fill("#hb-grow-planner--topic", "Questioning in Year 9")
     page.check("#hb-coach-self-assessment--listen-actively--rating-secure")
+    wait_saved(page, page.locator('form[data-hb-form="coach-self-assessment"]'))
+    page.reload()
+    expect(page.locator("#hb-grow-planner--topic")).to_have_value("Questioning in Year 9")
+    expect(page.locator("#hb-coach-self-assessment--listen-actively--rating-secure")).to_be_checked()
+    page.goto(base + "practical-guidance.html")  # contracting is with the rest of the practical guidance
     page.fill("#hb-contracting--boundaries--notes", "What we say stays between us")
     page.check("#hb-contracting--boundaries--agreed")
     wait_saved(page, page.locator('form[data-hb-form="contracting"]'))
     page.reload()
-    expect(page.locator("#hb-grow-planner--topic")).to_have_value("Questioning in Year 9")
-    expect(page.locator("#hb-coach-self-assessment--listen-actively--rating-secure")).to_be_checked()
     expect(page.locator("#hb-contracting--boundaries--notes")).to_have_value("What we say stays between us")
     expect(page.locator("#hb-contracting--boundaries--agreed")).to_be_checked()
     assert stored(page)["contracting.boundaries.agreed"] is True

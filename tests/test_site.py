@@ -27,6 +27,10 @@ def _pages_for(hb) -> dict[str, set[str]]:
         page = md.stem + ".html"
         for name, arg in re.findall(r'\{\{\s*(\w+)\("?([\w-]*)"?', text):
             where.setdefault(f"{name}:{arg}", set()).add(page)
+            # a form that takes its rows from a figure shows that figure with it (issue #11)
+            shown = (hb.forms[arg].get("items_from") or {}).get("list") if name == "self_check" and arg in hb.forms else None
+            if shown:
+                where.setdefault(f"figure:{shown}", set()).add(page)
     return where
 
 
@@ -111,7 +115,9 @@ def test_every_data_item_is_on_its_page_and_in_search(site, hb, search_index):
                 texts[page] = page_text(site / page)
             if want in texts[page]:
                 found = True
-                if want not in index_by_page.get(page, ""):
+                # the learning record repeats every prompt and form only to gather answers: it keeps
+                # them out of search, so results lead to where each is asked (test_reader.py)
+                if want not in index_by_page.get(page, "") and page != "record.html":
                     missing_index.append((page, want[:60]))
         if not found:
             missing_page.append((sorted(pages), want[:60]))
@@ -168,9 +174,9 @@ def test_citations_link_to_the_source_documents(site):
 
 
 def test_diagrams_are_svg_with_text_alternatives(site):
-    for page, fig in [("index.html", "plm-components"), ("coaching.html", "grow"), ("embedding.html", "embedding-cycle"),
+    for page, fig in [("references.html", "plm-components"), ("coaching.html", "grow"), ("embedding.html", "embedding-cycle"),
                       ("compare.html", "coaching-mentoring-overlap"), ("coaching.html", "effective-conversation"),
-                      ("coaching.html", "contracting-checklist")]:
+                      ("practical-guidance.html", "contracting-checklist")]:
         html = (site / page).read_text()
         m = re.search(rf'<figure[^>]*id="{fig}"[^>]*>(.*?)</figure>', html, re.S)
         assert m, (page, fig)
