@@ -94,9 +94,9 @@ def test_sources_named_consistently(site):
 
 def test_figure_1_has_no_order_and_no_claim(site, hb):
     assert hb.lists["plm-components"]["kind"] not in ("cycle", "steps", "numbered")
-    fig = _figure(site, "index.html", "plm-components")
+    fig = _figure(site, "references.html", "plm-components")
     assert "<ol" not in fig and "hb-cycle" not in fig
-    assert "support one another" not in page_text(site / "index.html")
+    assert all("support one another" not in page_text(p) for p in site.glob("*.html"))
 
 
 def test_figure_12_shows_only_what_the_source_supports(site, hb):
@@ -109,14 +109,14 @@ def test_figure_12_shows_only_what_the_source_supports(site, hb):
 
 
 def test_expectations_has_its_question_in_the_figure_and_the_form(site, hb):
-    fig = normalise(_figure(site, "coaching.html", "contracting-checklist"))
+    fig = normalise(_figure(site, "practical-guidance.html", "contracting-checklist"))
     m = re.search(r"Expectations(.*?)Practicalities", fig)
     assert m and "What do we want to achieve?" in m.group(1)
     form = self_check.form_model(hb, "contracting")
     item = next(it for it in form["items"] if it["id"] == "expectations")
     notes = next(f for f in item["fields"] if f["id"] == "notes")
     assert notes["item_prompt"] == "What do we want to achieve?"
-    html = (site / "coaching.html").read_text(encoding="utf-8")
+    html = (site / "practical-guidance.html").read_text(encoding="utf-8")
     hint = re.search(r'id="hb-contracting--expectations--notes-hint">(.*?)</div>', html, re.S)
     assert hint and "What do we want to achieve?" in hint.group(1)
 

@@ -145,7 +145,8 @@ def test_a_page_rendering_error_fails_the_build(tmp_path):
     p.write_text(p.read_text().replace('{{ figure("summary") }}', '{{ figure("sum" ~ "mry") }}'))
     r = run([str(Path(__import__("sys").executable).parent / "mkdocs"), "build", "--strict", "-d", str(tmp_path / "out")], cwd=proj)
     assert r.returncode != 0
-    assert "content/summary.md:3: field 'figure': macro 'figure': an argument is computed" in (r.stdout + r.stderr)
+    line = p.read_text().splitlines().index('{{ figure("sum" ~ "mry") }}') + 1
+    assert f"content/summary.md:{line}: field 'figure': macro 'figure': an argument is computed" in (r.stdout + r.stderr)
     assert not (tmp_path / "out" / "summary.html").exists() or "Macro Rendering Error" not in (tmp_path / "out" / "summary.html").read_text()
 
 
