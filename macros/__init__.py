@@ -71,6 +71,42 @@ def define_env(env):
     for name in MACROS:
         env.macro(_reporting(getattr(renderer, name), env), name)
     env.variables["_handbook_abbr"] = renderer.abbreviations_markdown()
+    _bundle_assets(env, settings)
+
+
+def _bundle_assets(env, settings: dict) -> None:
+    """One script and one stylesheet for the handbook's own files (macros/bundle.py): the pages get
+    them instead of the files mkdocs.yml lists (which stay one per component, and are still copied
+    into the site). The script is deferred: it runs once the page is parsed, after Material's
+    bundle (a plain script at the end of the body), in the listed order, from files or over HTTP.
+    ``extra.handbook.bundle: false`` keeps the listed files as they are (for debugging)."""
+    from mkdocs.config.config_options import ExtraScriptValue
+    from mkdocs.exceptions import PluginError
+
+    from . import bundle
+
+    env._hb_bundles = []
+    if settings.get("bundle", True) is False:
+        return
+    conf = env.conf
+    dirs = [Path(conf["docs_dir"]), *(Path(d) for d in conf["theme"].dirs)]
+    scripts = [s for s in conf["extra_javascript"]
+               if bundle.bundleable(str(s)) and not getattr(s, "type", "") and not getattr(s, "async_", False)]
+    styles = [str(s) for s in conf["extra_css"] if bundle.bundleable(str(s))]
+    try:
+        esbuild = bundle.esbuild_command(Path(env.project_dir))
+        made = {b.kind: b for b in bundle.make({"js": [str(s) for s in scripts], "css": styles}, dirs, esbuild)}
+    except bundle.BundleError as exc:
+        raise PluginError(f"bundling the handbook's scripts and styles: {exc}") from None
+    js, css = made.get("js"), made.get("css")
+    if js:
+        tag = ExtraScriptValue(js.path)
+        tag.defer = True
+        conf["extra_javascript"] = [tag] + [s for s in conf["extra_javascript"] if s not in scripts]
+        env._hb_bundles.append(js)
+    if css:
+        conf["extra_css"] = [css.path] + [str(s) for s in conf["extra_css"] if str(s) not in styles]
+        env._hb_bundles.append(css)
 
 
 def _page_titles(nav) -> dict[str, str]:
@@ -166,9 +202,15 @@ def on_post_page_macros(env):
 
 
 def on_post_build(env):
-    """Copy the iframe-worker shim (npm) so offline search needs no other host, and an edition's
-    own files (extra.handbook.files: a folder, e.g. a school's logo) into the site as they are."""
+    """Write the bundles of the handbook's scripts and styles (made in define_env), copy the
+    iframe-worker shim (npm) so offline search needs no other host, and an edition's own files
+    (extra.handbook.files: a folder, e.g. a school's logo) into the site as they are."""
     import shutil
+
+    from .bundle import write
+
+    for made in getattr(env, "_hb_bundles", []):
+        write(made, Path(env.conf["site_dir"]))
 
     files = _settings(env).get("files")
     if files:

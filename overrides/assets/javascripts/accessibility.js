@@ -6,6 +6,8 @@
  * otherwise reload the page for it (replacing the heading just focused), and on the 404 page the
  * document has a <base>, so the link's own "#id" would point at the handbook's home page.
  *
+ * Search dialog: Material's has no accessible name; it gets its search field's label.
+ *
  * Links within the page: print.css prints where each link goes, but not for links to another part
  * of the same page. Over HTTP Material's instant loading rewrites every link to a full address, so
  * CSS alone cannot tell those apart: mark them (class hb-link--in-page) on every page load.
@@ -34,5 +36,16 @@
     });
   }
 
+  /* Material's search is a role=dialog with no name (axe/Lighthouse: aria-dialog-name). Name it as
+   * Material names its search field (its own translated "Search"), once: the header stays put
+   * across instant loading. */
+  function nameSearchDialog() {
+    var dialog = document.querySelector(".md-search[role=dialog]");
+    if (!dialog || dialog.hasAttribute("aria-label") || dialog.hasAttribute("aria-labelledby")) return;
+    var field = dialog.querySelector("input[aria-label]");
+    dialog.setAttribute("aria-label", field ? field.getAttribute("aria-label") : "Search");
+  }
+
+  window.hb.onPage(nameSearchDialog);
   window.hb.onPage(markInPageLinks);  /* every page, also after instant loading (handbook.js) */
 })();

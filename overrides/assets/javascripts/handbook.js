@@ -31,7 +31,7 @@
 
   function onReady(fn) {
     if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", fn, { once: true });
-    else fn();
+    else setTimeout(fn, 0);  /* deferred (the build's bundle): after the components below it have registered */
   }
 
   /* Material's document$ emits each page, also after instant navigation. Opened from files, it

@@ -804,6 +804,7 @@
     root.querySelector("[data-hb-actions]").hidden = false;
     root.querySelector("[data-hb-options]").hidden = false;
     root.querySelector("[data-hb-progress-panel]").hidden = false;
-    render();
+    /* The answers are filled in after the first paint, so the page shows at once (issue #12). */
+    requestAnimationFrame(function () { setTimeout(render, 0); });
   });
 })();

@@ -1,0 +1,152 @@
+"""Nothing jumps (issue #12): on a phone (390×844), no page of the built site moves while its
+scripts enhance it, its fonts settle or the learning record draws its chart.
+
+The figure is the page's cumulative layout shift as chromium reports it to the page itself: the sum
+of every `layout-shift` PerformanceObserver entry (buffered, so shifts before the observer existed
+count too) that did not follow the reader's own input. That is stricter than Lighthouse's CLS,
+which takes only the worst window of shifts. The limit, 0.05, is half of what Google calls good.
+
+On a phone's network the page's text is drawn before its scripts arrive, and whatever the scripts
+then show, hide or draw moves what is below it. Over loopback the scripts would arrive before the
+first paint and hide that, so here every script response is held back a little (SCRIPT_DELAY).
+"""
+from __future__ import annotations
+
+import time
+
+from webcheck import pages_of, ready
+
+PHONE = {"width": 390, "height": 844}
+MAX_SHIFT = 0.05
+SCRIPT_DELAY = 0.3  # seconds each script response is held back: the page is drawn before scripts run
+
+#: Runs before any of the page's own scripts: collects every layout shift of the load.
+OBSERVE = """
+window.__hbShifts = [];
+new PerformanceObserver(function (list) {
+  list.getEntries().forEach(function (e) {
+    window.__hbShifts.push({value: e.value, recent: e.hadRecentInput, t: e.startTime,
+      sources: (e.sources || []).map(function (s) {
+        var n = s.node, d = '';
+        if (n && n.nodeType === 1) d = n.tagName.toLowerCase() + (n.id ? '#' + n.id : '') + (n.className && typeof n.className === 'string' ? '.' + n.className.trim().split(/\\s+/).join('.') : '');
+        else if (n) d = n.nodeName;
+        return {node: d, from: [s.previousRect.y, s.previousRect.height], to: [s.currentRect.y, s.currentRect.height]};
+      })});
+  });
+}).observe({type: 'layout-shift', buffered: true});
+"""
+
+
+def settled(page) -> None:
+    """Material set the page up, our components ran, fonts loaded, and a few frames were drawn."""
+    ready(page)
+    page.wait_for_load_state("networkidle")
+    page.evaluate("document.fonts.ready.then(() => true)")
+    # components register with hb and run on document$; the record draws its chart after first paint
+    page.wait_for_function("""() => [...document.querySelectorAll('[data-module]')].every(el => el.hbInit || !window.hb)""",
+                           timeout=30000)
+    page.wait_for_timeout(1500)
+    page.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))")
+
+
+def shift_of(page) -> tuple[float, list]:
+    entries = page.evaluate("window.__hbShifts")
+    counted = [e for e in entries if not e["recent"]]
+    return sum(e["value"] for e in counted), counted
+
+
+def phone(browser):
+    """A phone-sized browser context whose scripts arrive after the page's first paint."""
+    ctx = browser.new_context(viewport=PHONE, device_scale_factor=3, is_mobile=True, has_touch=True)
+
+    def late(route):
+        time.sleep(SCRIPT_DELAY)
+        route.continue_()
+
+    ctx.route("**/*.js", late)
+    return ctx
+
+
+def open_on_phone(browser, url: str):
+    ctx = phone(browser)
+    page = ctx.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.add_init_script(OBSERVE)
+    page.goto(url, wait_until="load")
+    settled(page)
+    return ctx, page, errors
+
+
+def report(name: str, total: float, entries: list) -> str:
+    lines = [f"{name}: layout shift {total:.3f} > {MAX_SHIFT}"]
+    for e in entries:
+        lines.append(f"  {e['value']:.4f} at {e['t']:.0f} ms: " + "; ".join(
+            f"{s['node']} y {s['from'][0]:.0f}->{s['to'][0]:.0f} h {s['from'][1]:.0f}->{s['to'][1]:.0f}" for s in e["sources"]))
+    return "\n".join(lines)
+
+
+def test_no_page_moves_while_it_loads_on_a_phone(site, served, browser):
+    pages = [p for p in pages_of(site) if p != "404.html"]
+    assert "record.html" in pages and "case-studies.html" in pages, pages
+    failures = []
+    for name in pages:
+        ctx, page, errors = open_on_phone(browser, served + name)
+        try:
+            total, entries = shift_of(page)
+            assert errors == [], (name, errors)
+            if total > MAX_SHIFT:
+                failures.append(report(name, total, entries))
+        finally:
+            ctx.close()
+    assert failures == [], "\n".join(failures)
+
+
+def test_learning_record_with_ratings_does_not_move_as_its_chart_is_drawn(site, served, browser):
+    """With self-ratings saved, the record draws its chart; the page around it must not move."""
+    ctx = phone(browser)
+    page = ctx.new_page()
+    page.goto(served + "record.html", wait_until="load")
+    ready(page)
+    rated = page.evaluate("""() => {
+        const m = JSON.parse(document.getElementById('hb-manifest').textContent);
+        const c = m.chart, levels = c.levels.map(l => l.id);
+        let n = 0;
+        c.rows.forEach((r, i) => {
+            hb.storage.set(r.a, levels[i % levels.length]); n++;
+            if (r.b) { hb.storage.set(r.b, levels[(i + 1) % levels.length]); n++; }
+        });
+        return n;
+    }""")
+    assert rated > 0
+    page.add_init_script(OBSERVE)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.reload(wait_until="load")
+    settled(page)
+    try:
+        page.wait_for_function("[...document.querySelectorAll('[data-hb-bar]')].some(b => b.style.width && b.style.width !== '0px' && b.style.width !== '0')",
+                               timeout=30000)  # the chart shows the ratings
+        total, entries = shift_of(page)
+        assert errors == []
+        assert total <= MAX_SHIFT, report("record.html (rated)", total, entries)
+    finally:
+        ctx.close()
+
+
+def test_without_javascript_the_reserved_frames_stay_out_of_sight(site, served, browser):
+    """The space kept for script-only parts is for readers with JavaScript: without it, the page
+    shows its notes about JavaScript and no empty frames (and loses no content)."""
+    ctx = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    page = ctx.new_page()
+    try:
+        page.goto(served + "case-studies.html")
+        assert page.locator(".hb-case-filter").evaluate("el => getComputedStyle(el).display") == "none"
+        assert page.locator("table.hb-case-index").is_visible()
+        page.goto(served + "record.html")
+        for sel in ("[data-hb-actions]", "[data-hb-progress-panel]", "[data-hb-chart-svg]"):
+            assert page.locator(sel).evaluate("el => getComputedStyle(el).display") == "none", sel
+        assert page.locator(".hb-learning-record .hb-self-check__nojs").is_visible()
+        assert page.locator(".hb-record__chart-table").is_visible()
+    finally:
+        ctx.close()
