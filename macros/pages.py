@@ -45,6 +45,7 @@ MACROS = (
     "contacts",
     "schema_reference",
     "self_check",
+    "coaching_log",
     "learning_record",
 )
 # The file endings MkDocs reads as Markdown pages (mkdocs.utils.markdown_extensions).
@@ -338,11 +339,12 @@ class PageIndex:
 
     prompt_pages: dict[str, str] = field(default_factory=dict)
     form_pages: dict[str, str] = field(default_factory=dict)
-    # (page, kind, id) in the order they appear on each page; kind is "prompt" or "form"
+    log_pages: dict[str, str] = field(default_factory=dict)
+    # (page, kind, id) in the order they appear on each page; kind is "prompt", "form" or "log"
     order: list[tuple[str, str, str]] = field(default_factory=list)
 
     def place(self, page: str, kind: str, ident: str) -> None:
-        where = self.prompt_pages if kind == "prompt" else self.form_pages
+        where = {"prompt": self.prompt_pages, "form": self.form_pages, "log": self.log_pages}[kind]
         if ident not in where:
             where[ident] = page
             self.order.append((page, kind, ident))
@@ -388,6 +390,10 @@ def scan(docs_dir: Path, hb: Handbook, extra_macros: tuple[str, ...] = ()) -> tu
         if fid not in index.form_pages and not hb.forms[fid].get("prompt_groups"):
             line = hb.files["forms"].loc.line(("forms", list(hb.forms).index(fid))) if "forms" in hb.files else 1
             problems.append(Problem(form_file, line, f"form '{fid}' is on no page; add {{{{ self_check(\"{fid}\") }}}} to the page it belongs on", fid, "id"))
+    for i, lid in enumerate(hb.logs):
+        if lid not in index.log_pages:
+            line = hb.files["forms"].loc.line(("logs", i)) if "forms" in hb.files else 1
+            problems.append(Problem(form_file, line, f"coaching log '{lid}' is on no page; add {{{{ coaching_log(\"{lid}\") }}}} to the page it belongs on", lid, "id"))
     return problems, index
 
 
@@ -413,6 +419,8 @@ def _place(index: PageIndex, page: str, call: MacroCall, hb: Handbook) -> None:
             index.place(page, "prompt", q)
     elif call.name == "self_check" and ident in hb.forms:
         index.place(page, "form", ident)
+    elif call.name == "coaching_log" and ident in hb.logs:
+        index.place(page, "log", ident)
     elif call.name == "case_studies":
         for cs in sorted(hb.case_studies.values(), key=lambda c: c["number"]):
             for q in cs.get("questions") or []:
