@@ -43,6 +43,8 @@ def kind_model(hb: Handbook, log: dict, kind: dict) -> dict:
         "id": kind["id"],
         "key": key,
         "label": kind["label"],
+        # In a sentence ("Add a GROW plan", "Add a journal entry"): an initialism keeps its capitals.
+        "label_lower": kind["label"] if kind["label"][:2].isupper() else kind["label"][:1].lower() + kind["label"][1:],
         "title": kind["title"],
         "html_id": html_id(key),
         "intro": intro,

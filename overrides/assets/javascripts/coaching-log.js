@@ -172,6 +172,12 @@
       return el;
     }
 
+    /* A button's name says which entry or relationship it acts on: its visible text, then `what`. */
+    function named(b, what) {
+      if (!b.hbText) b.hbText = b.textContent.trim();
+      if (what) b.setAttribute("aria-label", b.hbText + what); else b.removeAttribute("aria-label");
+    }
+
     function place(box, els) {
       els.forEach(function (el, i) {
         if (box.children[i] !== el) box.insertBefore(el, box.children[i] || null);
@@ -192,7 +198,7 @@
       });
       var name = entryName(k.label, k.titleColumn, row);
       el.querySelector("[data-hb-log-entry-title]").textContent = name;
-      el.querySelector("[data-hb-log-entry-name]").textContent = name.slice(k.label.length);
+      named(el.querySelector("[data-hb-log-named]"), name.slice(k.label.length));
       return el;
     }
 
@@ -230,7 +236,7 @@
         if (input !== document.activeElement && input.value !== v) input.value = v;
         var shownLabel = v.trim() || "Unnamed " + relLabel.toLowerCase();
         sec.querySelector("[data-hb-log-rel-title]").textContent = shownLabel;
-        sec.querySelectorAll("[data-hb-log-rel-name]").forEach(function (s) { s.textContent = ": " + shownLabel; });
+        sec.querySelectorAll("[data-hb-log-rel-named]").forEach(function (b) { named(b, ": " + shownLabel); });
         var box = sec.querySelector("[data-hb-log-rel-entries]");
         var old = existing(box);
         var items = (byRel[r.id] || []).map(function (x) { return drawEntry(x.k, x.row, old[x.k.key + "\n" + x.row.id]); });

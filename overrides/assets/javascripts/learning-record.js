@@ -76,26 +76,37 @@
           box.appendChild(p);
           return;
         }
+        /* A coaching log's rows (def.log, hb-coaching-log): grouped by relationship, named by title and date. */
+        var log = def.log && window.hb.coachingLog;
+        var groups = log && def.group ? log.groups(def, rows, all) : [{ label: null, rows: rows }];
+        groups.forEach(function (g) {
         var ol = document.createElement("ol");
-        rows.forEach(function (row, i) {
+        g.rows.forEach(function (row, i) {
           var li = document.createElement("li");
           var h = document.createElement("p");
           h.innerHTML = "<strong></strong>";
-          h.firstChild.textContent = def.label + " " + (i + 1);
+          h.firstChild.textContent = log ? log.rowTitle(def, row) : def.label + " " + (i + 1);
           li.appendChild(h);
           var dl = document.createElement("dl");
           def.columns.forEach(function (c) {
             var wrap = document.createElement("div");
             var dt = document.createElement("dt"), dd = document.createElement("dd");
             dt.textContent = c.label;
-            dd.textContent = row[c.id] || "Not written yet";
+            dd.textContent = (log && c.type === "date" && log.ukDate(row[c.id])) || row[c.id] || "Not written yet";
             if (!row[c.id]) dd.className = "hb-record__empty";
             wrap.appendChild(dt); wrap.appendChild(dd); dl.appendChild(wrap);
           });
           li.appendChild(dl);
           ol.appendChild(li);
         });
-        box.appendChild(ol);
+        if (g.label === null) { box.appendChild(ol); return; }
+        var wrapG = document.createElement("div"), title = document.createElement("p");
+        wrapG.className = "hb-record__group";
+        title.className = "hb-record__group-title";
+        title.innerHTML = "<strong></strong>";
+        title.firstChild.textContent = g.label;
+        wrapG.appendChild(title); wrapG.appendChild(ol); box.appendChild(wrapG);
+        });
       });
       var total = 0;
       Object.keys(sectionKeys).forEach(function (sid) {
@@ -218,10 +229,14 @@
           got.forEach(function (f) {
             lines.push("**" + mdText((f.item ? f.item + ": " : "") + f.label) + "**", "", mdText(shown(f.key, all[f.key])).replace(/\n/g, "  \n"), "");
           });
-          rows.forEach(function (r, i) {
-            lines.push("**" + mdText(e.rows.label + " " + (i + 1)) + "**", "");
+          var log = e.rows && e.rows.log && window.hb.coachingLog;
+          (log && e.rows.group ? log.groups(e.rows, rows, all) : [{ label: null, rows: rows }]).forEach(function (g) {
+          if (g.label !== null) lines.push("#### " + mdText(g.label), "");
+          g.rows.forEach(function (r, i) {
+            lines.push("**" + mdText(log ? log.rowTitle(e.rows, r) : e.rows.label + " " + (i + 1)) + "**", "");
             e.rows.columns.forEach(function (c) { if (r[c.id]) lines.push("- " + mdText(c.label) + ": " + mdText(r[c.id].replace(/\r?\n/g, " "))); });
             lines.push("");
+          });
           });
         });
         if (lines.length) out.push("## " + mdText(sec.title), "");
