@@ -253,3 +253,114 @@ def test_the_log_page_has_no_accessibility_violations(site, page):
     page.locator("[data-hb-log-relationship]").first.locator('[data-hb-log-action="remove-relationship"]').click()
     violations = run_axe(page)
     assert not violations, describe(violations)
+
+
+# ------------------------------------------------------------------ data, build (no browser)
+
+def _broken_data(tmp_path, edits):
+    import shutil
+
+    from conftest import ROOT
+
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    forms = data / "forms.yml"
+    text = forms.read_text(encoding="utf-8")
+    for old, new in edits:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    forms.write_text(text, encoding="utf-8")
+    return data, text.splitlines()
+
+
+def test_log_mistakes_are_named_with_file_and_line(tmp_path):
+    from macros.data import HandbookError, load
+
+    data, lines = _broken_data(tmp_path, [
+        ("        form: grow-planner\n", "        form: grow-planer\n"),
+        ("          - {id: date, type: date, label: Date}\n", "          - {id: when, type: line, label: Date}\n"),
+        ("          - {id: notes, type: text, label: What we talked about}",
+         "          - {id: notes, type: scale, scale: practice, label: What we talked about}"),
+        ("        title_field: pair\n", "        title_field: topic\n"),
+    ])
+    with pytest.raises(HandbookError) as exc:
+        load(data)
+    msg = str(exc.value)
+    line = lines.index("        form: grow-planer") + 1
+    assert f"data/forms.yml:{line}: item 'grow': field 'form': 'grow-planer' is not the id of any form in data/forms.yml (did you mean 'grow-planner'?)" in msg, msg
+    line = next(i for i, s in enumerate(lines, 1) if "type: scale, scale: practice, label: What we talked about" in s)
+    assert f"data/forms.yml:{line}: item 'notes': field 'type': field 'notes' is a scale field; a log entry keeps only text, line, date, check fields" in msg, msg
+    line = lines.index("      - id: journal") + 1
+    assert f"data/forms.yml:{line}: item 'journal': field 'fields': has no date field; every entry is dated" in msg, msg
+    line = lines.index("        title_field: topic") + 1
+    assert f"data/forms.yml:{line}: item 'contracting': field 'title_field': 'topic' is not the id of any line field of this entry" in msg, msg
+
+
+def test_a_log_on_no_page_is_reported(tmp_path):
+    from conftest import ROOT, copy_project
+
+    proj = copy_project(tmp_path / "handbook")
+    page = proj / "content" / "coaching-log.md"
+    page.write_text(page.read_text(encoding="utf-8").replace('{{ coaching_log("coaching-log") }}', ""), encoding="utf-8")
+    from conftest import handbook
+
+    out = handbook("check", cwd=proj)
+    text = out.stdout + out.stderr
+    line = (ROOT / "data" / "forms.yml").read_text(encoding="utf-8").splitlines().index("  - id: coaching-log") + 1
+    assert out.returncode != 0
+    assert f"data/forms.yml:{line}: " in text and "coaching log 'coaching-log' is on no page; add {{ coaching_log(\"coaching-log\") }}" in text, text
+
+
+def test_the_manifest_describes_log_entries_as_rows_with_their_grouping(site):
+    raw = (site / "record.html").read_text(encoding="utf-8")
+    m = json.loads(re.search(r'<script type="application/json" id="hb-manifest">(.*?)</script>', raw, re.S).group(1))
+    sec = next(s for s in m["sections"] if s["id"] == "coaching-log")
+    rows = {e["rows"]["key"]: e["rows"] for e in sec["entries"]}
+    assert list(rows) == [REL, f"{LOG}.contracting", GROW, f"{LOG}.session", JOURNAL]
+    assert rows[GROW]["label"] == "GROW plan" and rows[GROW]["title_column"] == "topic"
+    assert [c["id"] for c in rows[GROW]["columns"]] == ["topic", "date", "goal.notes", "reality.notes", "options.notes", "way-forward.notes"]
+    assert rows[GROW]["group"] == {"column": "relationship", "key": REL, "label_column": "label", "label": "Coaching relationship"}
+    assert "group" not in rows[JOURNAL]
+    assert {c["type"] for c in rows[f"{LOG}.contracting"]["columns"]} == {"line", "date", "check", "text"}
+
+
+def test_the_log_page_holds_its_templates_and_a_worksheet(site):
+    html = (site / "coaching-log.html").read_text(encoding="utf-8")
+    assert 'data-module="hb-coaching-log"' in html
+    for kind in ("contracting", "grow", "session", "journal"):
+        assert f'<template data-hb-log-template="{LOG}.{kind}"' in html
+    # the old single forms stay where they were, so answers given there stay visible
+    coaching = (site / "coaching.html").read_text(encoding="utf-8")
+    assert 'data-hb-form="grow-planner"' in coaching and 'data-hb-form="contracting"' in coaching
+
+
+# ------------------------------------------------------------------ navigation, keyboard
+
+def test_instant_navigation_enhances_the_log(served, page):
+    page.goto(served + "index.html")
+    page.wait_for_function("() => window.document$ !== undefined")
+    page.click('a.md-nav__link[href$="coaching-log.html"]')
+    expect(page.locator(".hb-log--enhanced")).to_be_visible()
+    add_relationship(page, "Coaching with A.")
+    wait_rows(page, REL, 1)
+    assert not page.js_errors
+
+
+def test_the_log_works_from_the_keyboard(site, page):
+    log_page(page, site.as_uri() + "/")
+    page.focus("#hb-coaching-log--relationships--new")
+    page.keyboard.type("Coaching with A.")
+    page.keyboard.press("Enter")
+    sec = page.locator("[data-hb-log-relationship]")
+    expect(sec).to_have_count(1)
+    sec.locator('[data-hb-log-kind="coaching-log.session"]').focus()
+    page.keyboard.press("Enter")
+    expect(sec.locator("[data-hb-log-entry] input").first).to_be_focused()
+    from webcheck import tab_to
+
+    tab_to(page, '[data-hb-log-entry] input[data-hb-key$=".title"]', 6, "the session's title")
+    page.keyboard.type("Observation feedback")
+    page.keyboard.press("Tab")
+    wait_rows(page, f"{LOG}.session", 1)
+    page.wait_for_function(f"() => (JSON.parse(localStorage.getItem('{KEY}')).answers['{LOG}.session'][0].title || '') === 'Observation feedback'")
+    expect(sec.locator("h5")).to_contain_text("Session note: Observation feedback")
