@@ -46,6 +46,7 @@ def kind_model(hb: Handbook, log: dict, kind: dict) -> dict:
         # In a sentence ("Add a GROW plan", "Add a journal entry"): an initialism keeps its capitals.
         "label_lower": kind["label"] if kind["label"][:2].isupper() else kind["label"][:1].lower() + kind["label"][1:],
         "title": kind["title"],
+        "title_lower": kind["title"] if kind["title"][:2].isupper() else kind["title"][:1].lower() + kind["title"][1:],
         "html_id": html_id(key),
         "intro": intro,
         "title_field": kind.get("title_field"),

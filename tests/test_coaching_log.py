@@ -364,3 +364,22 @@ def test_the_log_works_from_the_keyboard(site, page):
     wait_rows(page, f"{LOG}.session", 1)
     page.wait_for_function(f"() => (JSON.parse(localStorage.getItem('{KEY}')).answers['{LOG}.session'][0].title || '') === 'Observation feedback'")
     expect(sec.locator("h5")).to_contain_text("Session note: Observation feedback")
+
+
+@pytest.mark.parametrize("width,height", [(390, 844), (1366, 768)])
+def test_the_log_fits_the_screen(site, browser, width, height):
+    ctx = browser.new_context(viewport={"width": width, "height": height})
+    try:
+        page = ctx.new_page()
+        page.js_errors = []
+        log_page(page, site.as_uri() + "/")
+        add_grow(page, add_relationship(page, "A label long enough to wrap on a phone: Coaching with A. in Year 7 science"),
+                 "A topic", "2026-11-25", "Goal")
+        page.locator('[data-hb-log-action="remove-relationship"]').click()
+        overflow = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+        assert overflow[0] <= overflow[1], overflow
+        for sel in ('[data-hb-log-action="remove-entry"]', '[data-hb-log-action="confirm-remove"]', "[data-hb-log-rel-label]"):
+            box = page.locator(sel).first.bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= width, (sel, box)
+    finally:
+        ctx.close()
