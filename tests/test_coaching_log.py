@@ -125,6 +125,7 @@ def test_remove_an_entry_then_undo(base, page):
     expect(status).to_contain_text("Restored GROW plan: Remove me")
     assert [r["topic"] for r in rows(page, GROW)] == ["Keep", "Remove me"]
     assert rows(page, GROW)[1]["goal.notes"] == "Two"
+    expect(sec.locator("[data-hb-log-entry]").nth(1).locator("input").first).to_be_focused()
     expect(sec.locator("[data-hb-log-entry] h5")).to_have_count(2)
 
 

@@ -253,6 +253,14 @@
       });
     }
 
+    /* After an undo, focus goes back to what was restored (the Undo button has gone). */
+    function focusIn(key, id, sel) {
+      var els = key === relKey ? relBox.children : root.querySelectorAll("[data-hb-log-entry]");
+      var el = Array.prototype.filter.call(els, function (e) { return e.hbRow === id && (key === relKey || e.hbKind === key); })[0];
+      var target = el && el.querySelector(sel);
+      if (target) target.focus();
+    }
+
     /* ---- actions */
     function entryOf(el) {
       while (el && el !== root && !el.hbRow) el = el.parentElement;
@@ -301,6 +309,7 @@
         change({ key: k.key, op: "add", id: row.id, row: row, index: index }, true);
         render();
         say("Restored " + name + ".", "success");
+        focusIn(k.key, row.id, "input, textarea");
       });
     }
 
@@ -323,6 +332,7 @@
         commit();
         render();
         say("Restored \u201c" + name + "\u201d.", "success");
+        focusIn(relKey, rid, "[data-hb-log-rel-label]");
       });
     }
 
