@@ -401,6 +401,7 @@ class Handbook:
     scales: dict[str, dict] = field(default_factory=dict)
     choices: dict[str, dict] = field(default_factory=dict)
     forms: dict[str, dict] = field(default_factory=dict)
+    logs: dict[str, dict] = field(default_factory=dict)  # coaching logs (forms.yml `logs`)
     form_of_group: dict[str, dict] = field(default_factory=dict)  # prompt group id -> form that claims it
     definition_topics: dict[str, list[dict]] = field(default_factory=dict)  # topic -> its definitions
     layers: list[dict[str, DataFile]] = field(default_factory=list)  # the core's files, then each local folder's
@@ -534,6 +535,7 @@ def load(data_dir: str | Path, extra_dirs: Iterable[str | Path] = ()) -> Handboo
     idx("forms", "scales", hb.scales, "scale")
     idx("forms", "choices", hb.choices, "choices set")
     idx("forms", "forms", hb.forms, "form")
+    idx("forms", "logs", hb.logs, "coaching log")
     for form in hb.forms.values():
         for g in form.get("prompt_groups") or []:
             hb.form_of_group.setdefault(g, form)
@@ -771,6 +773,51 @@ def _check_forms(hb: Handbook, f: DataFile, broken: set[str], problems: list[Pro
             _check_fields(hb, f, base + (key,), form.get(key) or [], key, problems)
         if "rows" in form:
             _check_fields(hb, f, base + ("rows", "columns"), form["rows"]["columns"], "rows.columns", problems)
+    _check_logs(hb, f, problems)
+
+
+# The field types an entry of a coaching log may have (its answers are kept as text in a row).
+LOG_FIELD_TYPES = ("text", "line", "date", "check")
+
+
+def _check_logs(hb: Handbook, f: DataFile, problems: list[Problem]) -> None:
+    """Coaching logs in forms.yml: each kind takes its questions from a known form or its own
+    fields (of the types a row can keep), has a date field with id 'date', and names its entries
+    by one of its line fields."""
+    for i, log in enumerate(f.data.get("logs") or []):
+        seen: set[str] = set()
+        for j, kind in enumerate(log["kinds"]):
+            here = ("logs", i, "kinds", j)
+            if kind["id"] in seen:
+                problems.append(f.problem(here + ("id",), f"duplicate kind id '{kind['id']}' in this log; ids must be unique", field="id"))
+            seen.add(kind["id"])
+            if kind["id"] == "relationships":
+                problems.append(f.problem(here + ("id",), "'relationships' is where the log keeps its relationships; give this kind another id", field="id"))
+            if ("form" in kind) == ("fields" in kind):
+                problems.append(f.problem(here, "needs its questions from a form (form: FORM-ID) or its own fields, one of the two", field="fields", key_line=True))
+                continue
+            if "form" in kind:
+                form = hb.forms.get(kind["form"])
+                if form is None:
+                    problems.append(_dangling(f, here + ("form",), "form", kind["form"], "form in data/forms.yml", hb.forms))
+                    continue
+                if form.get("prompt_groups") or "rows" in form:
+                    problems.append(f.problem(here + ("form",), f"form '{kind['form']}' has prompt groups or rows; a log entry can take its questions only from a form with fields and items", field="form"))
+                    continue
+                own = list(form.get("fields") or [])
+                all_fields = own + list(form.get("item_fields") or [])
+            else:
+                _check_fields(hb, f, here + ("fields",), kind["fields"], "fields", problems)
+                own = all_fields = kind["fields"]
+            for fd in all_fields:
+                if fd["type"] not in LOG_FIELD_TYPES:
+                    where = here + (("form",) if "form" in kind else ("fields", all_fields.index(fd), "type"))
+                    problems.append(f.problem(where, f"field '{fd['id']}' is a {fd['type']} field; a log entry keeps only {', '.join(LOG_FIELD_TYPES)} fields", field="type"))
+            if not any(fd["id"] == "date" and fd["type"] == "date" for fd in own):
+                problems.append(f.problem(here, "has no date field; every entry is dated: add {id: date, type: date, label: Date}", field="fields", key_line=True))
+            tf = kind.get("title_field")
+            if tf is not None and not any(fd["id"] == tf and fd["type"] == "line" for fd in own):
+                problems.append(_dangling(f, here + ("title_field",), "title_field", tf, "line field of this entry", [fd["id"] for fd in own if fd["type"] == "line"]))
 
 
 def _check_fields(hb: Handbook, f: DataFile, path: tuple, fields: list, name: str, problems: list[Problem]) -> None:

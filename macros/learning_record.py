@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Callable
 
 from .data import Handbook
+from .coaching_log import manifest_entries as log_entries
 from .self_check import form_model, prompt_fields
 
 MANIFEST_VERSION = 1
@@ -84,6 +85,11 @@ def manifest(hb: Handbook, order: list[tuple[str, str, str]], page_titles: dict[
     pages = list(page_titles)
     sections: dict[str, dict] = {}
     for page, kind, ident in sorted(order, key=lambda o: pages.index(o[0]) if o[0] in pages else len(pages)):
+        if kind == "log":
+            sec = sections.setdefault(page, {"id": page.rsplit(".", 1)[0].replace("/", "-"),
+                                             "title": page_titles.get(page, page), "url": page_url(page, ""), "entries": []})
+            sec["entries"] += log_entries(hb, ident, lambda anchor: page_url(page, anchor))
+            continue
         if kind == "prompt":
             fields = prompt_fields(hb, ident)
             if not fields:

@@ -49,6 +49,7 @@ MACROS = (
     "welcome",
     "schema_reference",
     "self_check",
+    "coaching_log",
     "learning_record",
 )
 # The file endings MkDocs reads as Markdown pages (mkdocs.utils.markdown_extensions).
@@ -348,11 +349,12 @@ class PageIndex:
     form_pages: dict[str, str] = field(default_factory=dict)
     # list id -> the page that shows it as a figure (first figure() call), for "Figure N" links
     list_pages: dict[str, str] = field(default_factory=dict)
-    # (page, kind, id) in the order they appear on each page; kind is "prompt" or "form"
+    log_pages: dict[str, str] = field(default_factory=dict)
+    # (page, kind, id) in the order they appear on each page; kind is "prompt", "form" or "log"
     order: list[tuple[str, str, str]] = field(default_factory=list)
 
     def place(self, page: str, kind: str, ident: str) -> None:
-        where = self.prompt_pages if kind == "prompt" else self.form_pages
+        where = {"prompt": self.prompt_pages, "form": self.form_pages, "log": self.log_pages}[kind]
         if ident not in where:
             where[ident] = page
             self.order.append((page, kind, ident))
@@ -397,6 +399,11 @@ def scan(docs_dir: Path, hb: Handbook, extra_macros: tuple[str, ...] = ()) -> tu
             if call.name == "prompts":
                 shown_groups.add(next(iter(call.args.values()), None))
     problems += unplaced(hb, index, shown_groups)
+    form_file = hb.files["forms"].rel if "forms" in hb.files else "data/forms.yml"
+    for i, lid in enumerate(hb.logs):
+        if lid not in index.log_pages:
+            line = hb.files["forms"].loc.line(("logs", i)) if "forms" in hb.files else 1
+            problems.append(Problem(form_file, line, f"coaching log '{lid}' is on no page; add {{{{ coaching_log(\"{lid}\") }}}} to the page it belongs on", lid, "id"))
     return problems, index
 
 
@@ -481,6 +488,8 @@ def _place(index: PageIndex, page: str, call: MacroCall, hb: Handbook) -> None:
             index.list_pages.setdefault(shows, page)
     elif call.name == "figure" and ident in hb.lists:
         index.list_pages.setdefault(ident, page)
+    elif call.name == "coaching_log" and ident in hb.logs:
+        index.place(page, "log", ident)
     elif call.name == "case_studies":
         for cs in sorted(hb.case_studies.values(), key=lambda c: c["number"]):
             for q in cs.get("questions") or []:

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from . import learning_record, self_check
+from . import coaching_log as coaching_log_model, learning_record, self_check
 from .data import Handbook
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -71,6 +71,7 @@ class Renderer:
         "outline": ("lists", "list"),
         "prompts": ("prompt_groups", "prompt group"),
         "self_check": ("forms", "form"),
+        "coaching_log": ("logs", "coaching log"),
         "definitions": ("definition_topics", "definitions topic"),
     }
 
@@ -358,6 +359,11 @@ class Renderer:
         if lst is not None and lst["kind"] == "cycle":
             ctx["layout"] = cycle_layout(len(lst["items"]))
         return self._render("self-check.html", m=self_check.form_model(self.hb, form_id), **ctx)
+
+    def coaching_log(self, log_id: str) -> str:
+        """A coaching log (hb-coaching-log): dated entries by relationship and a journal."""
+        self._get("coaching_log", log_id)
+        return self._render("coaching-log.html", m=coaching_log_model.log_model(self.hb, log_id))
 
     def learning_record(self) -> str:
         m = learning_record.manifest(self.hb, self.pages.order, self.page_titles, self.link, self.namespace,

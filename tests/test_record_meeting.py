@@ -355,7 +355,7 @@ def test_any_list_of_rows_is_shown_grouped_and_dated_everywhere(site, served, ph
             {"id": "3", "relationship": "Coaching with A.", "date": "2026-11-20", "title": "Follow-up", "notes": ""}]
     seed(page, served, {"log.sessions": rows})
     box = page.locator('[data-hb-answer-rows="log.sessions"]')
-    expect(box.locator(".hb-record__group")).to_have_text(["Relationship: Coaching with A.", "Relationship: Mentoring B."])
+    expect(box.locator(".hb-record__group-title")).to_have_text(["Relationship: Coaching with A.", "Relationship: Mentoring B."])
     expect(box).to_contain_text("Session note 1: Wait time (Date: 2 October 2026)")
     expect(box).to_contain_text("Session note 3: Follow-up (Date: 20 November 2026)")
     expect(box).to_contain_text("Tried <3 s> pauses")

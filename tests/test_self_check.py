@@ -70,7 +70,10 @@ def test_storage_keys_are_stable_and_unique(hb, manifest):
 
 def test_manifest_covers_every_prompt_and_form_in_page_order(hb, manifest):
     ids = [e["id"] for s in manifest["sections"] for e in s["entries"]]
-    assert set(ids) == set(hb.prompts) | {f for f in hb.forms if not hb.forms[f].get("prompt_groups")}
+    from macros.coaching_log import manifest_entries
+
+    logs = {e["id"] for lid in hb.logs for e in manifest_entries(hb, lid, lambda anchor: anchor)}
+    assert set(ids) == set(hb.prompts) | {f for f in hb.forms if not hb.forms[f].get("prompt_groups")} | logs
     titles = [s["title"] for s in manifest["sections"]]
     assert titles.index("Coaching") < titles.index("Mentoring") < titles.index("Getting involved")
     assert manifest["handbook"] == NS and manifest["version"] == 1

@@ -103,6 +103,22 @@
     /* ---- lists of rows, generically: each entry named by its first one-line column, dated by its
      * first date column, grouped by the manifest's `group` column if it names one. */
     function rowsModel(def, rows) {
+      /* A coaching log's entries (def.log, hb-coaching-log): grouped by relationship, named by the log. */
+      var log = def.log && window.hb.coachingLog;
+      if (log) {
+        var all = store.all();
+        var gs = def.group ? log.groups(def, rows, all) : [{ label: null, rows: rows }];
+        return gs.map(function (g) {
+          return { title: g.label, entries: g.rows.map(function (row) {
+            var items = [];
+            def.columns.forEach(function (c) {
+              if (c.id === def.group || c.id === def.title_column) return;
+              items.push({ label: c.label, value: row[c.id] ? (c.type === "date" ? ukDate(row[c.id]) : row[c.id]) : "" });
+            });
+            return { title: log.rowTitle(def, row), items: items };
+          }) };
+        });
+      }
       var titleCol = null, dateCol = null;
       def.columns.forEach(function (c) {
         if (!titleCol && c.type === "line" && c.id !== def.group) titleCol = c;
@@ -134,10 +150,13 @@
       rowsModel(def, rows).forEach(function (g) {
         var parent = frag;
         if (g.title) {
+          parent = document.createElement("div");
+          parent.className = "hb-record__group";
           var gh = document.createElement("p");
-          gh.className = "hb-record__group";
+          gh.className = "hb-record__group-title";
           gh.textContent = g.title;
-          frag.appendChild(gh);
+          parent.appendChild(gh);
+          frag.appendChild(parent);
         }
         var ol = document.createElement("ul");
         ol.className = "hb-record__row-list";
