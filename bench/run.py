@@ -189,12 +189,16 @@ def scale_project(proj: Path, n: int) -> dict:
 
     # forms (if the project has them): copy each form that refers to scaled items, refs renamed
     form_calls: dict[int, list[str]] = {k: [] for k in copies}
+    wrapped_lists: set[str] = set()
     forms_path = data / "forms.yml"
     if forms_path.exists():
         on_pages = set()
         for md in (proj / "content").rglob("*.md"):
             on_pages |= set(re.findall(r"""\{\{-?\s*self_check\(\s*["']([^"']+)["']""", md.read_text(encoding="utf-8")))
         form_calls = scale_forms(forms_path, ids, added, on_pages)
+        forms_doc = yaml.safe_load(forms_path.read_text(encoding="utf-8")) or {}
+        wrapped_lists = {(f.get("items_from") or {}).get("list") for f in forms_doc.get("forms") or []
+                         if f.get("id") in on_pages} - {None}
 
     # one page per copy, calling the macros for that copy's items, added to the nav
     pages = []
@@ -217,7 +221,11 @@ def scale_project(proj: Path, n: int) -> dict:
                     if p["id"] not in covered:
                         lines += [f'{{{{ prompt("{sfx(p["id"], k)}") }}}}', ""]
         lines += ["## Competencies", ""]
+        # a form whose items come from a list shows that list's figure itself: show such a list once
+        wrapped = {sfx(lid, k) for lid in wrapped_lists}
         for lst in base_lists:
+            if sfx(lst["id"], k) in wrapped:
+                continue
             lines += [f'{{{{ figure("{sfx(lst["id"], k)}") }}}}', ""]
         if len(base_lists) == 2 and base_lists[0].get("pairs_with") == base_lists[1]["id"]:
             lines += [f'{{{{ compare("{sfx(base_lists[0]["id"], k)}", "{sfx(base_lists[1]["id"], k)}") }}}}', ""]
