@@ -108,10 +108,16 @@
       status.appendChild(errMsg);
     }
 
-    function say(text, quiet) {
+    /* again: say it even if the region already holds the same words (a new field saved in the
+     * same minute): emptied first, filled on the next frame, so screen readers hear the change. */
+    function say(text, quiet, again) {
       if (!okMsg) return;
       okMsg.classList.toggle("hb-msg--quiet", !!quiet);
       if (okMsg.textContent !== text) okMsg.textContent = text;
+      else if (again && text) {
+        okMsg.textContent = "";
+        requestAnimationFrame(function () { if (!okMsg.textContent) okMsg.textContent = text; });
+      }
     }
 
     function fail(text) {
@@ -126,15 +132,18 @@
       if (errorsToo) fail("");
     }
 
-    /* "Saved" beside the field being edited (one marker per form, moved to the field last saved). */
+    /* "Saved" beside the field being edited (one marker per form, moved to the field last saved):
+     * just after the words of its label or question, laid over the room the label keeps free. */
     var marker = document.createElement("span");
     marker.className = "hb-saved";
     marker.setAttribute("aria-hidden", "true");  /* read out once through the status region */
     marker.hidden = true;
     function mark(el, ok) {
       var box = el && el.closest(".hb-field");
-      if (!box || !form.contains(box)) { marker.hidden = true; return; }
-      if (marker.parentNode !== box) box.appendChild(marker);
+      var label = box && form.contains(box) && box.querySelector(".hb-field__label");
+      if (!label) { marker.hidden = true; return; }
+      /* At the end of the field's label (aria-hidden, so not part of the field's name) */
+      if (marker.parentNode !== label) label.appendChild(marker);
       marker.textContent = ok ? "Saved" : "Not saved";
       marker.classList.toggle("hb-saved--error", !ok);
       marker.hidden = false;
@@ -174,7 +183,7 @@
         fail("");
         mark(edited, true);
         if (note || !key || key !== announced) {
-          say(note + "Saved in this browser at " + time() + ".", !note);
+          say(note + "Saved in this browser at " + time() + ".", !note, true);
           announced = key;
         }
       }
