@@ -289,6 +289,24 @@ def test_saved_is_announced_once_per_field_not_per_keystroke(site, page):
     page.wait_for_function("() => window.__said.filter(Boolean).length === 2")
 
 
+def test_kept_for_this_visit_is_said_once_not_per_keystroke(site, browser):
+    ctx = browser.new_context()
+    ctx.add_init_script("Object.defineProperty(window, 'localStorage', { get() { throw new DOMException('no', 'SecurityError'); } });")
+    page = ctx.new_page()
+    page.goto(site.as_uri() + "/coaching.html")
+    region = '[data-hb-form="grow-planner"] [data-hb-status] [role="status"]'
+    page.evaluate("""s => { window.__said = []; new MutationObserver(() => window.__said.push(document.querySelector(s).textContent))
+        .observe(document.querySelector(s), {childList: true, characterData: true, subtree: true}); }""", region)
+    page.locator("#hb-grow-planner--topic").click()
+    page.keyboard.type("Visit")
+    expect(page.locator(region)).to_have_text("Kept for this visit only (not saved).")
+    page.keyboard.type(" only")
+    expect(page.locator("#hb-grow-planner--topic")).to_have_value("Visit only")
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    assert page.evaluate("window.__said") == ["Kept for this visit only (not saved)."]
+    ctx.close()
+
+
 # ------------------------------------------------------------------ 3. validation where people type
 
 def test_a_rank_out_of_range_is_explained_beside_the_field(site, sized):

@@ -125,10 +125,11 @@
       if (errMsg.textContent !== text) errMsg.textContent = text;
     }
 
-    /* A new action starts: messages about the last one go (an error stays until it is resolved or
-     * another action replaces it, so typing on into a full storage does not alert at every pause). */
+    /* A new action starts (adding, removing, undoing a row): the last action's error goes. While
+     * typing, an error stays until a save succeeds (so typing on into a full storage does not alert
+     * at every pause), and "Kept for this visit only" is a state, not news: it is not re-announced.
+     * Row messages ("Target 2 removed.") live beside the rows and go at the next action there. */
     function clearMessages(errorsToo) {
-      if (okMsg && !okMsg.classList.contains("hb-msg--quiet")) say("", true);
       if (errorsToo) fail("");
     }
 
@@ -203,7 +204,6 @@
       if (!el.hasAttribute || !el.hasAttribute("data-hb-key")) return;
       limit(el);
       dateText(el);
-      clearMessages(false);
       var rows = el.closest("[data-hb-rows]");
       if (rows) { rows.hbWidget.quiet(); if (rows.hbWidget.save()) saving(el); return; }
       if (el.classList.contains("hb-field__rank")) checkRanks();
