@@ -48,7 +48,27 @@
     }
   }
 
+  var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December"];
+
+  /* A date as the handbook shows it to a reader: "2026-11-25" (as <input type=date> stores it) ->
+   * "25 November 2026". Anything that is not a real calendar date in that form comes back as given
+   * (trimmed), so a value is never hidden or changed into a different one; null/undefined -> "". */
+  function ukDate(iso) {
+    if (iso === null || iso === undefined) return "";
+    var s = String(iso).trim();
+    var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+    if (!m) return s;
+    var y = +m[1], mo = +m[2], d = +m[3];
+    var t = new Date(Date.UTC(2000, mo - 1, d));
+    t.setUTCFullYear(y);
+    if (t.getUTCFullYear() !== y || t.getUTCMonth() !== mo - 1 || t.getUTCDate() !== d) return s;
+    return d + " " + MONTHS[mo - 1] + " " + y;
+  }
+
   window.hb = {
+    /* "2026-11-25" -> "25 November 2026" (see ukDate above); for forms, the record and summaries. */
+    ukDate: ukDate,
     /* Register a component: fn(rootElement) runs once per element with data-module=name. */
     register: function (name, fn) { components[name] = fn; },
     /* Run fn on every page shown (first load and each instant navigation). */

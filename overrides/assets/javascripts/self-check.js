@@ -26,6 +26,36 @@
       if (el.value !== v) el.value = v;
     }
     limit(el);
+    dateText(el);
+  }
+
+  function addToken(el, attr, token) {
+    var v = (el.getAttribute(attr) || "").split(/\s+/).filter(Boolean);
+    if (v.indexOf(token) < 0) v.push(token);
+    el.setAttribute(attr, v.join(" "));
+  }
+
+  function removeToken(el, attr, token) {
+    var v = (el.getAttribute(attr) || "").split(/\s+/).filter(function (t) { return t && t !== token; });
+    if (v.length) el.setAttribute(attr, v.join(" ")); else el.removeAttribute(attr);
+  }
+
+  /* A date field says its date in UK long form beside it ("25 November 2026"), whatever format the
+   * browser's own date box uses; the text is made once per field (empty until there is a date), so
+   * nothing moves when it appears. */
+  function dateText(el) {
+    if (el.type !== "date" || !el.id) return;
+    var id = el.id + "-uk";
+    var span = document.getElementById(id);
+    if (!span) {
+      span = document.createElement("span");
+      span.id = id;
+      span.className = "hb-field__date";
+      el.parentNode.insertBefore(span, el.nextSibling);
+    }
+    var text = window.hb.ukDate(el.value);
+    if (span.textContent !== text) span.textContent = text;
+    if (text) addToken(el, "aria-describedby", id); else removeToken(el, "aria-describedby", id);
   }
 
   /* At the length limit (maxlength, from the build's one constant): say so beside the field. */
@@ -58,6 +88,67 @@
     var status = form.querySelector("[data-hb-status]");
     var pending = false;
     var note = "";
+    var edited = null;     /* the control whose change is on its way to storage */
+    var announced = null;  /* the key whose "Saved" was last announced (once per field, not per keystroke) */
+
+    /* The form's status line holds two live regions: role=status for what went well (quiet:
+     * read out, shown beside the field instead) and role=alert for what went wrong (shown). */
+    var okMsg = null, errMsg = null;
+    if (status) {
+      status.removeAttribute("role");
+      status.removeAttribute("aria-live");
+      status.textContent = "";
+      okMsg = document.createElement("span");
+      okMsg.className = "hb-msg hb-msg--ok";
+      okMsg.setAttribute("role", "status");
+      errMsg = document.createElement("span");
+      errMsg.className = "hb-msg hb-msg--error";
+      errMsg.setAttribute("role", "alert");
+      status.appendChild(okMsg);
+      status.appendChild(errMsg);
+    }
+
+    /* again: say it even if the region already holds the same words (a new field saved in the
+     * same minute): emptied first, filled on the next frame, so screen readers hear the change. */
+    function say(text, quiet, again) {
+      if (!okMsg) return;
+      okMsg.classList.toggle("hb-msg--quiet", !!quiet);
+      if (okMsg.textContent !== text) okMsg.textContent = text;
+      else if (again && text) {
+        okMsg.textContent = "";
+        requestAnimationFrame(function () { if (!okMsg.textContent) okMsg.textContent = text; });
+      }
+    }
+
+    function fail(text) {
+      if (!errMsg) return;
+      if (errMsg.textContent !== text) errMsg.textContent = text;
+    }
+
+    /* A new action starts (adding, removing, undoing a row): the last action's error goes. While
+     * typing, an error stays until a save succeeds (so typing on into a full storage does not alert
+     * at every pause), and "Kept for this visit only" is a state, not news: it is not re-announced.
+     * Row messages ("Target 2 removed.") live beside the rows and go at the next action there. */
+    function clearMessages(errorsToo) {
+      if (errorsToo) fail("");
+    }
+
+    /* "Saved" beside the field being edited (one marker per form, moved to the field last saved):
+     * just after the words of its label or question, laid over the room the label keeps free. */
+    var marker = document.createElement("span");
+    marker.className = "hb-saved";
+    marker.setAttribute("aria-hidden", "true");  /* read out once through the status region */
+    marker.hidden = true;
+    function mark(el, ok) {
+      var box = el && el.closest(".hb-field");
+      var label = box && form.contains(box) && box.querySelector(".hb-field__label");
+      if (!label) { marker.hidden = true; return; }
+      /* At the end of the field's label (aria-hidden, so not part of the field's name) */
+      if (marker.parentNode !== label) label.appendChild(marker);
+      marker.textContent = ok ? "Saved" : "Not saved";
+      marker.classList.toggle("hb-saved--error", !ok);
+      marker.hidden = false;
+    }
 
     function plain() {
       return Array.prototype.filter.call(form.querySelectorAll("[data-hb-key]"), function (el) {
@@ -71,20 +162,37 @@
       checkRanks();
     }
 
-    /* A change is on its way to storage; `what` (e.g. "Target 2 removed.") is said with the result. */
-    function saving(what) {
+    /* A change is on its way to storage; `el` is the control changed, `what` (e.g. "Target 2
+     * removed.") is said with the result. */
+    function saving(el, what) {
       pending = true;
+      edited = el || null;
       note = what ? what + " " : "";
-      if (status) status.textContent = note;
     }
 
     store.onSaved(function (ok) {
       if (!pending || !status || !document.body.contains(form)) return;
       pending = false;
-      status.textContent = note + (ok
-        ? (store.persistent() ? "Saved in this browser at " + time() + "." : "Kept for this visit only (not saved).")
-        : "Not saved: this browser's storage is full. Export your answers from your learning record.");
+      var key = edited && edited.getAttribute("data-hb-key");
+      if (!ok) {
+        mark(edited, false);
+        announced = null;
+        fail("Not saved: this browser's storage is full. Export your answers from your learning record.");
+      } else if (!store.persistent()) {
+        say("Kept for this visit only (not saved).", false);
+      } else {
+        fail("");
+        mark(edited, true);
+        if (note || !key || key !== announced) {
+          say(note + "Saved in this browser at " + time() + ".", !note, true);
+          announced = key;
+        }
+      }
       note = "";
+    });
+
+    form.addEventListener("focusin", function (e) {
+      if (e.target.getAttribute && e.target.getAttribute("data-hb-key") !== announced) announced = null;
     });
 
     form.addEventListener("submit", function (e) { e.preventDefault(); });
@@ -95,18 +203,22 @@
       var el = e.target;
       if (!el.hasAttribute || !el.hasAttribute("data-hb-key")) return;
       limit(el);
+      dateText(el);
       var rows = el.closest("[data-hb-rows]");
-      if (rows) { if (rows.hbWidget.save()) saving(); return; }
+      if (rows) { rows.hbWidget.quiet(); if (rows.hbWidget.save()) saving(el); return; }
+      if (el.classList.contains("hb-field__rank")) checkRanks();
       if (el.type === "radio" && !el.checked) return;
       if (!store.set(el.getAttribute("data-hb-key"), readControl(el))) return;
-      if (!store.persistent()) {
-        if (status) status.textContent = "Kept for this visit only (not saved).";
-      } else saving();
-      if (el.classList.contains("hb-field__rank") || el.type === "radio") checkRanks();
+      if (!store.persistent()) say("Kept for this visit only (not saved).", false);
+      else saving(el);
+      if (el.type === "radio") checkRanks();
     }
 
-    /* ---- ranks: unique among the items whose named field has the given value */
-    var ranks = Array.prototype.slice.call(form.querySelectorAll("input[data-hb-unique-field]"));
+    /* ---- ranks: 1..N (N = the number of ranked items), and unique among the items whose named
+     * field has the given value */
+    var allRanks = Array.prototype.slice.call(form.querySelectorAll("input.hb-field__rank"));
+    allRanks.forEach(function (input) { input.max = String(allRanks.length); });
+    var ranks = allRanks.filter(function (input) { return input.hasAttribute("data-hb-unique-field"); });
     var rankMsg = null;
     if (ranks.length) {
       rankMsg = document.createElement("p");
@@ -117,8 +229,32 @@
       ranks[0].closest("fieldset, form").parentNode.insertBefore(rankMsg, form.querySelector(".hb-self-check__item"));
     }
 
+    /* The range message beside one rank field (made when first needed, kept hidden after). */
+    function rangeCheck(input) {
+      var n = allRanks.length;
+      var v = input.value.trim();
+      var bad = input.validity && input.validity.badInput;
+      var num = Number(v);
+      var out = bad || (v !== "" && !(Math.floor(num) === num && num >= 1 && num <= n));
+      var id = input.id + "-range";
+      var msg = document.getElementById(id);
+      if (out && !msg) {
+        msg = document.createElement("p");
+        msg.id = id;
+        msg.className = "hb-field__error hb-field__error--range";
+        msg.setAttribute("role", "alert");
+        input.parentNode.insertBefore(msg, input.nextSibling);
+      }
+      if (!msg) return false;
+      var text = out ? "Give a whole number from 1 to " + n + " (there " + (n === 1 ? "is 1 activity" : "are " + n + " activities") + ")." : "";
+      if (msg.textContent !== text) msg.textContent = text;
+      msg.hidden = !out;
+      if (out) addToken(input, "aria-describedby", id); else removeToken(input, "aria-describedby", id);
+      return out;
+    }
+
     function checkRanks() {
-      if (!ranks.length) return;
+      if (!allRanks.length) return;
       var seen = Object.create(null), dupes = Object.create(null);
       ranks.forEach(function (input) {
         var key = input.getAttribute("data-hb-key");
@@ -132,16 +268,15 @@
         }
       });
       var bad = Object.keys(dupes).sort(function (a, b) { return a - b; });
-      ranks.forEach(function (input) {
-        var clash = input.hbCounted && dupes[input.value.trim()];
-        if (clash) {
-          input.setAttribute("aria-invalid", "true");
-          input.setAttribute("aria-errormessage", rankMsg.id);
-        } else {
-          input.removeAttribute("aria-invalid");
-          input.removeAttribute("aria-errormessage");
-        }
+      allRanks.forEach(function (input) {
+        var out = rangeCheck(input);
+        var clash = !!(input.hbCounted && dupes[input.value.trim()]);
+        if (clash || out) input.setAttribute("aria-invalid", "true");
+        else input.removeAttribute("aria-invalid");
+        if (clash) input.setAttribute("aria-errormessage", rankMsg.id);
+        else input.removeAttribute("aria-errormessage");
       });
+      if (!rankMsg) return;
       if (bad.length) {
         rankMsg.textContent = "Each activity you need should have its own rank, but more than one has rank " +
           bad.join(", ") + ". Change the ranks so that no two are the same.";
@@ -159,6 +294,40 @@
       var list = box.querySelector(".hb-rows__list");
       var tpl = box.querySelector("template");
       var add = box.querySelector("[data-hb-add-row]");
+
+      /* What happened to the rows ("Target 2 removed." with an Undo button), beside the Add button,
+       * in a polite live region; it goes when the next action starts. */
+      var notice = document.createElement("p");
+      notice.className = "hb-rows__notice";
+      notice.setAttribute("role", "status");
+      add.parentNode.insertBefore(notice, add.nextSibling);
+      function quiet() {
+        if (notice.textContent) notice.textContent = "";
+        notice.classList.remove("hb-rows__notice--shown");
+      }
+      function tell(text, undo) {
+        notice.textContent = "";
+        var t = document.createElement("span");
+        t.className = "hb-msg hb-msg--ok";
+        t.textContent = text;
+        notice.appendChild(t);
+        notice.classList.add("hb-rows__notice--shown");
+        if (!undo) return null;
+        notice.appendChild(document.createTextNode(" "));
+        var b = document.createElement("button");
+        b.type = "button";
+        b.className = "md-button hb-rows__undo";
+        b.setAttribute("data-hb-undo", "");
+        b.textContent = "Undo";
+        b.setAttribute("aria-label", "Undo: bring back " + text.replace(/ removed\.$/, "").toLowerCase());
+        b.addEventListener("click", function () { quiet(); undo(); });
+        notice.appendChild(b);
+        return b;
+      }
+
+      function hasText(li) {
+        return Array.prototype.some.call(li.querySelectorAll("[data-hb-key]"), function (el) { return !!el.value; });
+      }
 
       function makeRow(row, n) {
         var frag = tpl.content.cloneNode(true);
@@ -179,11 +348,35 @@
         var remove = li.querySelector("[data-hb-remove-row]");
         remove.textContent = "Remove " + label.toLowerCase() + " " + n;
         remove.addEventListener("click", function () {
+          clearMessages(true);
+          quiet();
+          var filled = hasText(li);
+          var before = shownRows();
+          var at = -1;
+          before.forEach(function (r, i) { if (r.id === li.getAttribute("data-hb-row")) at = i; });
+          var gone = before[at];
           li.remove();
           save();
           render();
-          saving(label + " " + n + " removed.");
-          add.focus();
+          saving(null);
+          var what = label + " " + n + " removed.";
+          if (!filled || !gone) { tell(what, null); add.focus(); return; }
+          /* A row with writing in it: removed now, with Undo (focused, so Enter brings it back). */
+          var undo = tell(what, function () {
+            clearMessages(true);
+            var now = rows().slice();
+            if (!now.some(function (r) { return r.id === gone.id; })) now.splice(Math.min(at, now.length), 0, gone);
+            store.set(key, now);
+            render();
+            saving(null);
+            var back = null, pos = 0;
+            list.querySelectorAll("li[data-hb-row]").forEach(function (r, i) {
+              if (r.getAttribute("data-hb-row") === gone.id) { back = r.querySelector("textarea, input"); pos = i + 1; }
+            });
+            tell(label + " " + pos + " is back.", null);
+            if (back) back.focus();
+          });
+          undo.focus();
         });
         return li;
       }
@@ -227,17 +420,18 @@
 
       add.hidden = false;
       add.addEventListener("click", function () {
+        clearMessages(true);
+        quiet();
         save();
         var n = list.querySelectorAll("li[data-hb-row]").length + 1;
         var li = makeRow({ id: rowId() }, n);
         list.appendChild(li);
         var first = li.querySelector("textarea, input");
         if (first) first.focus();
-        if (status) status.textContent = label + " " + n + " added.";
-        note = "";
+        tell(label + " " + n + " added.", null);
       });
 
-      var widget = { render: render, refresh: refresh, save: save };
+      var widget = { render: render, refresh: refresh, save: save, quiet: quiet };
       box.hbWidget = widget;
       return widget;
     });
