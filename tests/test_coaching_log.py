@@ -332,7 +332,8 @@ def test_the_log_page_holds_its_templates_and_a_worksheet(site):
         assert f'<template data-hb-log-template="{LOG}.{kind}"' in html
     # the old single forms stay where they were, so answers given there stay visible
     coaching = (site / "coaching.html").read_text(encoding="utf-8")
-    assert 'data-hb-form="grow-planner"' in coaching and 'data-hb-form="contracting"' in coaching
+    guidance = (site / "practical-guidance.html").read_text(encoding="utf-8")
+    assert 'data-hb-form="grow-planner"' in coaching and 'data-hb-form="contracting"' in guidance
 
 
 # ------------------------------------------------------------------ navigation, keyboard

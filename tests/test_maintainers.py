@@ -32,11 +32,16 @@ def data(tmp_path) -> Path:
     return tmp_path / "data"
 
 
-def _append(path: Path, text: str) -> int:
-    """Append text to a file; returns the line number the text's first non-blank line lands on."""
-    before = path.read_text(encoding="utf-8")
-    path.write_text(before + text, encoding="utf-8")
-    return before.count("\n") + 1 + next(i for i, l in enumerate(text.splitlines()) if l.strip())
+def _append(path: Path, text: str, section_after: str | None = None) -> int:
+    """Append text to a file (or, with section_after, just before that top-level section, so the text
+    stays in the section above it); returns the line number the text's first non-blank line lands on."""
+    whole = path.read_text(encoding="utf-8")
+    cut = whole.find(f"\n{section_after}:\n") + 1 if section_after and f"\n{section_after}:\n" in whole else len(whole)
+    before, after = whole[:cut], whole[cut:]
+    if not before.endswith("\n"):
+        before += "\n"
+    path.write_text(before + text.lstrip("\n") + ("\n" if after else "") + after, encoding="utf-8")
+    return before.count("\n") + 1 + next(i for i, l in enumerate(text.lstrip("\n").splitlines()) if l.strip())
 
 
 # ------------------------------------------------------------------ 1. content on no page
@@ -91,7 +96,7 @@ def test_form_claiming_groups_none_of_whose_prompts_is_on_a_page_is_reported(dat
     p_file = data / "prompts.yml"
     p_file.write_text(p_file.read_text(encoding="utf-8").replace("prompts:\n", "  - id: extra-questions\n    title: Extra questions\n    description: More.\n\nprompts:\n", 1), encoding="utf-8")
     forms = data / "forms.yml"
-    line = _append(forms, """
+    line = _append(forms, section_after="logs", text="""
   - id: extra-notes
     title: Extra notes
     prompt_groups: [extra-questions]
@@ -105,7 +110,7 @@ def test_form_claiming_groups_none_of_whose_prompts_is_on_a_page_is_reported(dat
 
 
 def test_form_on_no_page_is_reported(data):
-    line = _append(data / "forms.yml", """
+    line = _append(data / "forms.yml", section_after="logs", text="""
   - id: extra-form
     title: Extra
     fields:

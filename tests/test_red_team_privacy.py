@@ -139,10 +139,14 @@ def test_every_form_says_which_mode_is_on(site, served, page):
             ready(page)
             if mode == "on" and name == names[0]:
                 turn_shared_on(page)
+            # the line is in the form, or said once for a group of prompts (a prompt group, a case
+            # study's questions) around the forms of that group
             missing = page.evaluate("""() => [...document.querySelectorAll('form[data-module=hb-self-check]')]
-                .filter(f => !f.querySelector('[data-hb-privacy-mode]')).map(f => f.getAttribute('data-hb-form'))""")
+                .filter(f => !(f.querySelector('[data-hb-privacy-mode]') ||
+                               f.closest('.hb-prompt-group, .hb-case-study__questions')?.querySelector('[data-hb-privacy-mode]')))
+                .map(f => f.getAttribute('data-hb-form'))""")
             assert not missing, f"{name}: forms that do not say where answers are kept: {missing}"
-            lines = page.eval_on_selector_all("form [data-hb-privacy-mode]", "els => els.map(e => e.textContent)")
+            lines = page.eval_on_selector_all(".md-content [data-hb-privacy-mode]", "els => els.map(e => e.textContent)")
             wrong = [t for t in lines if words not in t]
             assert not wrong, f"{name}, shared mode {mode}: {len(wrong)} of {len(lines)} forms say {wrong[0]!r}"
             footer = page.locator('[data-hb-privacy-mode="footer"]')
@@ -152,7 +156,7 @@ def test_every_form_says_which_mode_is_on(site, served, page):
     ready(page)
     page.locator(f'.md-nav a[href$="{names[0]}"]').first.click()
     page.wait_for_url("**/" + names[0])
-    page.wait_for_function("""() => { const els = document.querySelectorAll('form [data-hb-privacy-mode]');
+    page.wait_for_function("""() => { const els = document.querySelectorAll('.md-content [data-hb-privacy-mode]');
         return els.length && [...els].every(e => e.textContent.includes('Shared-computer mode is on')); }""", timeout=30000)
     assert page.js_errors == []
 

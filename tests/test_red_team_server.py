@@ -384,7 +384,7 @@ def test_a_frame_that_cannot_keep_answers_says_so(sandbox, framing_nginx, portal
     assert frame.evaluate("() => { try { localStorage.length; return false } catch (e) { return true } }")
     banner = frame.locator(".hb-banner")
     banner.wait_for(timeout=10000)
-    assert "lost when you close the page" in banner.inner_text()
+    assert "your answers will be lost when you close" in banner.inner_text()
     assert banner.is_visible()
     field = frame.locator(f'textarea[data-hb-key="{key}"]')
     field.fill("Only for this visit")

@@ -334,9 +334,10 @@ def test_a_stored_document_of_each_version_loads_and_is_saved_as_current(version
     doc = v1(V1_ANSWERS) if version == 1 else {"format": FORMAT, "version": 2, "handbook": NS, "rev": 5, "answers": V1_ANSWERS}
     page.goto(base + "index.html")
     put(page, doc)
+    page.goto(base + "practical-guidance.html")
+    expect(page.locator("#hb-contracting--boundaries--agreed")).to_be_checked()
     page.goto(base + "coaching.html")
     expect(page.locator(TOPIC)).to_have_value("From version 1")
-    expect(page.locator("#hb-contracting--boundaries--agreed")).to_be_checked()
     expect(page.locator(".hb-banner")).to_have_count(0)
     page.fill(NOTE, "Added now")
     wait_stored(page, {**V1_ANSWERS, NOTE_KEY: "Added now"})

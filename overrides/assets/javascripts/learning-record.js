@@ -824,6 +824,6 @@
     root.querySelector("[data-hb-options]").hidden = false;
     root.querySelector("[data-hb-progress-panel]").hidden = false;
     /* The answers are filled in after the first paint, so the page shows at once (issue #12). */
-    requestAnimationFrame(function () { setTimeout(render, 0); });
+    requestAnimationFrame(function () { requestAnimationFrame(function () { setTimeout(render, 0); }); });
   });
 })();
