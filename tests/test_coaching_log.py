@@ -65,8 +65,8 @@ def fill_two_relationships(page):
     j = page.locator('[data-hb-log-entries="coaching-log.journal"] [data-hb-log-entry]').last
     j.locator('input[data-hb-key$=".title"]').fill("A hard week")
     j.locator('input[data-hb-key$=".date"]').fill("2026-11-27")
-    j.locator('textarea[data-hb-key$=".learned"]').fill("Listen more")
-    j.locator('textarea[data-hb-key$=".learned"]').blur()
+    j.locator('textarea[data-hb-key$=".learnt"]').fill("Listen more")
+    j.locator('textarea[data-hb-key$=".learnt"]').blur()
     wait_rows(page, GROW, 4)
     wait_rows(page, JOURNAL, 1)
 
