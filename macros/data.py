@@ -6,7 +6,6 @@ Every problem found is collected, so a maintainer sees them all at once, each as
 from __future__ import annotations
 
 import difflib
-import functools
 import hashlib
 import importlib.util
 import json
@@ -248,16 +247,10 @@ def load_schemas(data_dir: Path, texts: list[tuple[Path, str]] | None = None) ->
 _VALIDATORS = ("jsonschema", "referencing", "jsonschema_specifications")
 
 
-@functools.cache
 def _passed_dir() -> Path | None:
-    """Jinja's per-user folder for compiled templates (in the OS temp dir): Jinja refuses one that
-    another user owns or could write; None then, and every file is checked."""
-    from jinja2 import FileSystemBytecodeCache
+    from .cache import private_dir
 
-    try:
-        return Path(FileSystemBytecodeCache().directory)
-    except (OSError, RuntimeError):
-        return None
+    return private_dir()
 
 
 def _schema_key(texts: list[tuple[Path, str]]) -> str:

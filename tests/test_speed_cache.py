@@ -78,3 +78,47 @@ def test_without_a_safe_cache_folder_every_file_is_checked(tmp_path, monkeypatch
     load(d)
     load(d)
     assert len(calls) == 2 * len(data.DATA_FILES)
+
+
+def _bundle_inputs(tmp_path: Path):
+    from macros import bundle
+
+    src = tmp_path / "src"
+    (src / "assets").mkdir(parents=True)
+    (src / "assets" / "a.js").write_text("(function () { var answer = 40 + 2; window.x = answer; })();\n", encoding="utf-8")
+    (src / "assets" / "a.css").write_text(".a  {  color : red ; }\n", encoding="utf-8")
+    return {"js": ["assets/a.js"], "css": ["assets/a.css"]}, [src], bundle.esbuild_command(ROOT)
+
+
+def test_esbuild_output_is_reused_for_the_same_inputs_and_made_afresh_for_new_ones(tmp_path, monkeypatch):
+    from macros import bundle, cache as cache_mod
+
+    d = tmp_path / "cache"
+    d.mkdir()
+    monkeypatch.setattr(cache_mod, "private_dir", lambda: d)
+    lists, dirs, esbuild = _bundle_inputs(tmp_path)
+    first = bundle.make(lists, dirs, esbuild)
+    assert len(list(d.glob("handbook-bundle-*.json"))) == 1
+    real_run = bundle.subprocess.run
+    runs = []
+    monkeypatch.setattr(bundle.subprocess, "run", lambda *a, **k: runs.append(a) or real_run(*a, **k))
+    again = bundle.make(lists, dirs, esbuild)
+    assert runs == [] and again == first  # no esbuild run, the same bundles
+    (dirs[0] / "assets" / "a.css").write_text(".a { color: blue; }\n", encoding="utf-8")
+    changed = bundle.make(lists, dirs, esbuild)
+    assert len(runs) == 1 and changed[1].text != first[1].text and changed[0] == first[0]
+    monkeypatch.setattr(cache_mod, "private_dir", lambda: None)  # no cache: esbuild every time
+    assert bundle.make(lists, dirs, esbuild) == changed and len(runs) == 2
+
+
+def test_a_damaged_bundle_cache_entry_is_made_again(tmp_path, monkeypatch):
+    from macros import bundle, cache as cache_mod
+
+    d = tmp_path / "cache"
+    d.mkdir()
+    monkeypatch.setattr(cache_mod, "private_dir", lambda: d)
+    lists, dirs, esbuild = _bundle_inputs(tmp_path)
+    first = bundle.make(lists, dirs, esbuild)
+    (entry,) = d.glob("handbook-bundle-*.json")
+    entry.write_text('{"js": "trunc', encoding="utf-8")
+    assert bundle.make(lists, dirs, esbuild) == first
