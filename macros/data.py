@@ -9,7 +9,6 @@ import difflib
 import hashlib
 import importlib.util
 import json
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
