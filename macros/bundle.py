@@ -12,6 +12,7 @@ Plain Python (no MkDocs import): ``macros/__init__.py`` hands over the lists and
 from __future__ import annotations
 
 import hashlib
+import json
 import subprocess
 import tempfile
 from dataclasses import dataclass, field
@@ -81,6 +82,54 @@ def make(lists: dict[str, list[str]], dirs: list[Path], esbuild: list[str]) -> l
     joined = {kind: join(kind, paths, dirs) for kind, paths in lists.items() if paths}
     if not joined:
         return []
+    out = _cached(joined, esbuild)
+    if out is None:
+        out = _minify(joined, esbuild)
+    made = []
+    for kind, text in out.items():
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+        name = (JS_NAME if kind == "js" else CSS_NAME).format(hash=digest)
+        made.append(Bundle(kind=kind, path=name, text=text, members=list(lists[kind]),
+                           source_bytes=len(joined[kind].encode("utf-8"))))
+    return made
+
+
+def _cache_file(joined: dict[str, str], esbuild: list[str]) -> Path | None:
+    """Where esbuild's output for exactly these inputs is kept between builds (esbuild's output is
+    a function of its input text, its options and its own binary)."""
+    from .cache import private_dir
+
+    d = private_dir()
+    if d is None:
+        return None
+    h = hashlib.sha256(Path(__file__).read_bytes())
+    for part in esbuild:
+        try:
+            st = Path(part).resolve().stat()
+            h.update(f"\0{Path(part).resolve()}\0{st.st_size}\0{st.st_mtime_ns}".encode())
+        except OSError:
+            h.update(f"\0{part}".encode())
+    for kind, text in sorted(joined.items()):
+        h.update(f"\0{kind}\0{len(text)}\0{text}".encode())
+    return d / f"handbook-bundle-{h.hexdigest()}.json"
+
+
+def _cached(joined: dict[str, str], esbuild: list[str]) -> dict[str, str] | None:
+    path = _cache_file(joined, esbuild)
+    if path is None:
+        return None
+    try:
+        out = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(out, dict) or set(out) != set(joined) or not all(isinstance(v, str) for v in out.values()):
+        return None
+    return out
+
+
+def _minify(joined: dict[str, str], esbuild: list[str]) -> dict[str, str]:
+    from .cache import write_atomic
+
     with tempfile.TemporaryDirectory(prefix="hb-bundle-") as tmp:
         for kind, text in joined.items():
             (Path(tmp) / f"in.{kind}").write_text(text, encoding="utf-8")
@@ -93,13 +142,10 @@ def make(lists: dict[str, list[str]], dirs: list[Path], esbuild: list[str]) -> l
         if r.returncode != 0:
             raise BundleError(f"esbuild could not minify the handbook's scripts and styles:\n{r.stderr.strip()}")
         out = {kind: (Path(tmp) / "out" / f"in.{kind}").read_text(encoding="utf-8") for kind in joined}
-    made = []
-    for kind, text in out.items():
-        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
-        name = (JS_NAME if kind == "js" else CSS_NAME).format(hash=digest)
-        made.append(Bundle(kind=kind, path=name, text=text, members=list(lists[kind]),
-                           source_bytes=len(joined[kind].encode("utf-8"))))
-    return made
+    path = _cache_file(joined, esbuild)
+    if path is not None:
+        write_atomic(path, json.dumps(out))
+    return out
 
 
 def write(bundle: Bundle, site_dir: Path) -> Path:

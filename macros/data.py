@@ -6,17 +6,20 @@ Every problem found is collected, so a maintainer sees them all at once, each as
 from __future__ import annotations
 
 import difflib
+import hashlib
+import importlib.util
 import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 import yaml
-from jsonschema import Draft202012Validator
-from referencing import Registry, Resource
 
 from . import yaml_advice
+
+if TYPE_CHECKING:
+    from referencing import Registry
 
 # Data file stem -> schema file stem. Lists of the same shape share one schema family
 # (each file still names its own schema, which refers to the shared definitions).
@@ -106,6 +109,7 @@ class DataFile:
     rel: str  # e.g. "data/lists.yml"
     data: Any
     loc: _Located
+    digest: str = ""  # sha256 of the text it was read from (the schema check's cache key)
 
     def problem(self, path: Iterable, message: str, field: str | None = None, key_line: bool = False) -> Problem:
         path = tuple(path)
@@ -198,7 +202,7 @@ def read_yaml(path: Path, rel: str, problems: list[Problem]) -> DataFile | None:
     dupes: list = []
     if node is not None:
         _walk(node, (), loc, dupes)
-    f = DataFile(path.stem, path, rel, data, loc)
+    f = DataFile(path.stem, path, rel, data, loc, hashlib.sha256(text.encode("utf-8")).hexdigest())
     for parent, key, line, message in yaml_advice.duplicate_advice(text.splitlines(), dupes):
         problems.append(Problem(rel, line, message, _item_id(data, parent), str(key)))
     if any(key == "id" for _, key, _, _ in dupes):
@@ -213,14 +217,68 @@ def schema_dir(data_dir: Path) -> Path:
     return data_dir / "schema"
 
 
-def load_schemas(data_dir: Path) -> tuple[dict[str, dict], Registry]:
+def _schema_texts(data_dir: Path) -> list[tuple[Path, str]]:
+    return [(p, p.read_text(encoding="utf-8")) for p in sorted(schema_dir(data_dir).glob("*.schema.json"))]
+
+
+def schema_documents(data_dir: Path) -> dict[str, dict]:
+    """Each schema file's JSON, by data file stem (what load_schemas gives, without the registry)."""
+    return {p.name[: -len(".schema.json")]: json.loads(text) for p, text in _schema_texts(data_dir)}
+
+
+def load_schemas(data_dir: Path, texts: list[tuple[Path, str]] | None = None) -> tuple[dict[str, dict], Registry]:
+    from referencing import Registry, Resource
+
     schemas: dict[str, dict] = {}
     resources = []
-    for p in sorted(schema_dir(data_dir).glob("*.schema.json")):
-        doc = json.loads(p.read_text(encoding="utf-8"))
+    for p, text in _schema_texts(data_dir) if texts is None else texts:
+        doc = json.loads(text)
         schemas[p.name[: -len(".schema.json")]] = doc
         resources.append((doc.get("$id", p.name), Resource.from_contents(doc)))
     return schemas, Registry().with_resources(resources)
+
+
+# A data file that passed its schema check is remembered between builds, by the sha256 of its text,
+# of every schema, of this module and of the installed jsonschema/referencing, so that an unchanged
+# handbook is not validated (nor jsonschema imported) again. A file that failed is never remembered:
+# it is checked, and reported, every time.
+
+_VALIDATORS = ("jsonschema", "referencing", "jsonschema_specifications")
+
+
+def _passed_dir() -> Path | None:
+    from .cache import private_dir
+
+    return private_dir()
+
+
+def _schema_key(texts: list[tuple[Path, str]]) -> str:
+    h = hashlib.sha256(Path(__file__).read_bytes())
+    for mod in _VALIDATORS:
+        spec = importlib.util.find_spec(mod)  # finds the package without importing it
+        origin = Path(spec.origin) if spec and spec.origin else None
+        h.update(f"\0{mod}\0{origin}\0".encode())
+        if origin is not None:
+            h.update(" ".join(sorted(p.name for p in origin.parent.parent.glob(f"{mod}-*.dist-info"))).encode())
+    for p, text in texts:
+        h.update(f"\0{p.name}\0{text}".encode())
+    return h.hexdigest()
+
+
+def _passed_marker(schema_key: str, local: bool, f: DataFile) -> Path | None:
+    d = _passed_dir()
+    if d is None or not f.digest:
+        return None
+    key = hashlib.sha256(f"{schema_key}\0{local}\0{f.name}\0{f.digest}".encode()).hexdigest()
+    return d / f"handbook-schema-passed-{key}"
+
+
+def _remember_passed(marker: Path | None) -> None:
+    if marker is not None:
+        try:
+            marker.touch()
+        except OSError:
+            pass  # only a cache: the next build checks the file again
 
 
 def inline_refs(schemas: dict[str, dict], registry: Registry) -> tuple[dict[str, dict], Registry]:
@@ -254,6 +312,8 @@ def inline_refs(schemas: dict[str, dict], registry: Registry) -> tuple[dict[str,
                     return {**target, **extra, "x-ref": node["$ref"]}
             return {k: (v if k == "$ref" else walk(v, resolver, stack)) for k, v in node.items()}
         return {k: walk(v, resolver, stack) for k, v in node.items()}
+
+    from referencing import Registry, Resource
 
     out: dict[str, dict] = {}
     resources = []
@@ -363,6 +423,8 @@ def _expected_from(prop: dict) -> str:
 
 
 def validate_schema(f: DataFile, schema: dict, registry: Registry) -> list[Problem]:
+    from jsonschema import Draft202012Validator
+
     validator = Draft202012Validator(schema, registry=registry)
     out = []
     for err in sorted(validator.iter_errors(f.data), key=lambda e: [str(p) for p in e.absolute_path]):
@@ -454,7 +516,17 @@ def load(data_dir: str | Path, extra_dirs: Iterable[str | Path] = ()) -> Handboo
     data_dir = Path(data_dir)
     root = data_dir.parent
     problems: list[Problem] = []
-    schemas, registry = inline_refs(*load_schemas(data_dir))
+    schema_texts = _schema_texts(data_dir)
+    schema_names = {p.name[: -len(".schema.json")] for p, _ in schema_texts}
+    for p, text in schema_texts:
+        json.loads(text)  # a schema that is not JSON stops the build here, as before any data is read
+    schema_key = _schema_key(schema_texts)
+    prepared: list = []  # (schemas, registry), made when the first file needs checking
+
+    def schemas_and_registry() -> tuple[dict[str, dict], Registry]:
+        if not prepared:
+            prepared.append(inline_refs(*load_schemas(data_dir, schema_texts)))
+        return prepared[0]
 
     def rel(p: Path) -> str:
         try:
@@ -484,13 +556,20 @@ def load(data_dir: str | Path, extra_dirs: Iterable[str | Path] = ()) -> Handboo
             if f.data is None:
                 problems.append(Problem(f.rel, 1, "is empty; expected the fields its schema describes"))
                 continue
-            schema = schemas.get(name)
-            if schema is None:
+            if name not in schema_names:
                 problems.append(Problem(f.rel, 1, f"has no schema; expected data/schema/{name}.schema.json"))
                 continue
-            if d != data_dir:
-                schema = local_schema(schema)
-            errs = validate_schema(f, schema, registry)
+            marker = _passed_marker(schema_key, d != data_dir, f)
+            if marker is not None and marker.is_file():
+                errs = []
+            else:
+                schemas, registry = schemas_and_registry()
+                schema = schemas[name]
+                if d != data_dir:
+                    schema = local_schema(schema)
+                errs = validate_schema(f, schema, registry)
+                if not errs:
+                    _remember_passed(marker)
             problems.extend(errs)
             parsed.append(f)
             if errs:

@@ -14,13 +14,25 @@ from typing import TYPE_CHECKING, Callable
 if TYPE_CHECKING:
     from .pages import PageIndex
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from . import coaching_log as coaching_log_model, learning_record, self_check
 from .data import Handbook
 
 TEMPLATES = Path(__file__).parent / "templates"
+
+
+def _bytecode_cache() -> FileSystemBytecodeCache | None:
+    """Jinja's cache of compiled templates, or None where its folder cannot be made safely (Jinja
+    refuses a folder another user owns or can write); the build then compiles them each time."""
+    try:
+        return FileSystemBytecodeCache()
+    except (OSError, RuntimeError):
+        return None
+
+
+_BYTECODE_CACHE = _bytecode_cache()
 # Where a template needs a Markdown block break (after a heading). Data cannot forge it: every data
 # string is escaped, so it can never hold a '<'.
 BREAK = Markup("<!--hb-break-->")
@@ -107,6 +119,9 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=False,
+            # Compiled templates kept between builds (Jinja's own per-user folder in the OS temp
+            # dir, private to the user; each entry is checked against its template's source).
+            bytecode_cache=_BYTECODE_CACHE,
         )
         self._abbr_re, self._abbr = self._abbreviations()
         self._abbr_html = {t: Markup('<abbr title="{}">{}</abbr>').format(e, t) for t, e in self._abbr.items()}

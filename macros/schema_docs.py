@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .data import DATA_FILES, load_schemas
+from .data import DATA_FILES, schema_documents
 
 
 def _resolve(schema: dict, doc: dict, schemas: dict[str, dict]) -> tuple[dict, dict]:
@@ -57,7 +57,7 @@ def _fields(schema: dict, doc: dict, schemas: dict[str, dict], prefix: str, out:
 
 
 def describe_all(data_dir: Path) -> list[dict]:
-    schemas, _ = load_schemas(Path(data_dir))
+    schemas = schema_documents(Path(data_dir))
     files = []
     for name in DATA_FILES:
         if name not in schemas:
