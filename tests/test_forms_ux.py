@@ -383,7 +383,7 @@ def test_dates_are_shown_in_uk_form_beside_the_date_box(site, sized):
     date.fill("")
     expect(page.locator(f"#{date.get_attribute('id')}-uk")).to_have_text("")
     assert date.get_attribute("aria-describedby") is None
-    page.goto(site.as_uri() + "/coaching.html")
+    page.goto(site.as_uri() + "/practical-guidance.html")  # the contracting form
     page.fill("#hb-contracting--date", "2027-01-04")
     expect(page.locator("#hb-contracting--date-uk")).to_have_text("4 January 2027")
 
