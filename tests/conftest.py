@@ -123,13 +123,18 @@ def browser():
         b.close()
 
 
-@pytest.fixture
-def page(browser):
-    ctx = browser.new_context()
-    pg = ctx.new_page()
+def watch_errors(pg):
+    """Collect the page's uncaught script errors in pg.js_errors; returns the page."""
     errors: list[str] = []
     pg.on("pageerror", lambda e: errors.append(str(e)))
     pg.js_errors = errors
+    return pg
+
+
+@pytest.fixture
+def page(browser):
+    ctx = browser.new_context()
+    pg = watch_errors(ctx.new_page())
     yield pg
     ctx.close()
 

@@ -10,21 +10,13 @@ import json
 import pytest
 from playwright.sync_api import expect
 
-from webcheck import describe, run_axe, set_palette
+from webcheck import STORAGE_FULL, describe, run_axe, set_palette
 
 NS = "coaching-mentoring-handbook"
 KEY = f"hb:{NS}:answers"
 SIZES = {"phone": (390, 844), "laptop": (1366, 768)}
 ROWS = '[data-hb-rows="targets"] li[data-hb-row]'
-FULL = """
-(() => {
-  const real = Storage.prototype.setItem;
-  Storage.prototype.setItem = function (k, v) {
-    if (String(k).endsWith(':answers')) throw new DOMException('Quota exceeded', 'QuotaExceededError');
-    return real.call(this, k, v);
-  };
-})();
-"""
+FULL = STORAGE_FULL
 
 
 @pytest.fixture(params=list(SIZES))

@@ -19,7 +19,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from conftest import CHROMIUM, CHROMIUM_ARGS, serve_dir
+from conftest import CHROMIUM, CHROMIUM_ARGS, serve_dir, watch_errors
 from conftest import ROOT, handbook
 from macros.csp import FRAME_ANCESTORS, inline_scripts, policy
 from test_intranet import MOUNTS, SNIPPET, render_snippet, run_nginx
@@ -334,10 +334,7 @@ def everyday_page(browser, tmp_path):
     (tmp_path / "Default").mkdir()
     (tmp_path / "Default" / "Preferences").write_text(json.dumps({"profile": {"cookie_controls_mode": 0}}), encoding="utf-8")
     ctx = browser.browser_type.launch_persistent_context(str(tmp_path), executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-    pg = ctx.new_page()
-    errors: list[str] = []
-    pg.on("pageerror", lambda e: errors.append(str(e)))
-    pg.js_errors = errors
+    pg = watch_errors(ctx.new_page())
     yield pg
     ctx.close()
 

@@ -5,6 +5,8 @@ import json
 import re
 
 import pytest
+
+from webcheck import STORAGE_FULL
 from playwright.sync_api import expect
 
 from test_self_check import KEY, NS, stored
@@ -12,15 +14,7 @@ from test_self_check import KEY, NS, stored
 BLOCKED = """
 Object.defineProperty(window, 'localStorage', { get() { throw new DOMException('The operation is insecure.', 'SecurityError'); } });
 """
-FULL = """
-(() => {
-  const real = Storage.prototype.setItem;
-  Storage.prototype.setItem = function (k, v) {
-    if (String(k).endsWith(':answers')) throw new DOMException('Quota exceeded', 'QuotaExceededError');
-    return real.call(this, k, v);
-  };
-})();
-"""
+FULL = STORAGE_FULL
 
 
 @pytest.fixture(params=["http", "file"])

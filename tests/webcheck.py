@@ -180,3 +180,15 @@ def tab_to(page, selector: str, limit: int, what: str) -> None:
         if page.evaluate("s => document.activeElement.matches(s)", selector):
             return
     pytest.fail(f"{what} is never reached by Tab")
+
+
+# A browser whose storage is full for the handbook's answers (an init script for a page or context).
+STORAGE_FULL = """
+(() => {
+  const real = Storage.prototype.setItem;
+  Storage.prototype.setItem = function (k, v) {
+    if (String(k).endsWith(':answers')) throw new DOMException('Quota exceeded', 'QuotaExceededError');
+    return real.call(this, k, v);
+  };
+})();
+"""
