@@ -32,7 +32,8 @@ check: setup
 zip: setup
 	$(PY) -m macros zip
 
-# Debian's chromium (browser tests) and nginx (web-server tests), installed if missing.
+# Debian's chromium (browser tests), nginx (web-server tests) and LibreOffice (opens the record's
+# .docx), installed if missing.
 system-deps:
 	@sh scripts/system-deps.sh
 

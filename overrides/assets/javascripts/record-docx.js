@@ -2,9 +2,13 @@
  * meeting" on the learning record. Loaded by learning-record.js only when that button is pressed,
  * so no other page pays for it; nothing is sent anywhere and nothing comes from another host.
  *
- * A .docx is a ZIP of XML files (Office Open XML, ECMA-376). This writes the smallest package Word
- * and LibreOffice open: [Content_Types].xml, _rels/.rels, word/document.xml, word/styles.xml and
+ * A .docx is a ZIP of XML files (Office Open XML, ECMA-376). This writes a small package Word and
+ * LibreOffice open: [Content_Types].xml, _rels/.rels, word/document.xml, word/styles.xml,
+ * word/settings.xml (without it Word opens the file in "Compatibility Mode", as a Word 2007
+ * document), docProps/core.xml (the document's title, which a PDF made from it keeps) and
  * word/_rels/document.xml.rels, stored uncompressed (a record is a few kilobytes of text).
+ * tests/test_record_docx.py checks the package against what Word is strict about and opens it in
+ * LibreOffice.
  *
  * blocks: [{type: "title" | "h1" | "h2" | "h3" | "p" | "label" | "muted", text},
  *          {type: "table", head: [text], rows: [[text]]}]
@@ -88,7 +92,9 @@
     return String(s)
       /* characters XML 1.0 cannot hold (controls other than tab and line breaks, lone surrogates) */
       .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, "")
-      .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(^|[^\ud800-\udbff])[\udc00-\udfff]/g, "$1")
+      /* a surrogate pair (an emoji) is kept whole; a lone half of one, which the browser would
+       * write as U+FFFD, is dropped, however many come in a row */
+      .replace(/[\ud800-\udbff][\udc00-\udfff]|[\ud800-\udfff]/g, function (m) { return m.length === 2 ? m : ""; })
       .replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
   }
 
@@ -155,28 +161,54 @@
     '<Default Extension="xml" ContentType="application/xml"/>' +
     '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>' +
     '<Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/>' +
+    '<Override PartName="/word/settings.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"/>' +
+    '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>' +
     "</Types>";
 
   var RELS = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' +
     '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">' +
     '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>' +
+    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>' +
     "</Relationships>";
 
   var DOC_RELS = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' +
     '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">' +
     '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>' +
+    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings" Target="settings.xml"/>' +
     "</Relationships>";
+
+  /* compatibilityMode 15: lay the document out as Word 2013 and later do, not in Compatibility Mode */
+  var SETTINGS = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:settings ' + W + ">" +
+    '<w:defaultTabStop w:val="720"/><w:compat>' +
+    '<w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"/>' +
+    "</w:compat></w:settings>";
+
+  /* The title and language, and when it was made (no author: the name is in the title if given) */
+  function coreXml(title, when) {
+    var d = (when || new Date()).toISOString().replace(/\.\d+Z$/, "Z");
+    return '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' +
+      '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" ' +
+      'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" ' +
+      'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">' +
+      "<dc:title>" + esc(title) + "</dc:title><dc:language>en-GB</dc:language>" +
+      '<dcterms:created xsi:type="dcterms:W3CDTF">' + d + "</dcterms:created>" +
+      '<dcterms:modified xsi:type="dcterms:W3CDTF">' + d + "</dcterms:modified>" +
+      "</cp:coreProperties>";
+  }
 
   window.hb = window.hb || {};
   window.hb.docx = {
     TYPE: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     /* blocks -> Blob of a .docx */
     build: function (blocks) {
+      var title = blocks.filter(function (b) { return b.type === "title"; })[0];
       var bytes = zip([
         { name: "[Content_Types].xml", text: CONTENT_TYPES },
         { name: "_rels/.rels", text: RELS },
+        { name: "docProps/core.xml", text: coreXml(title ? title.text : "") },
         { name: "word/document.xml", text: documentXml(blocks) },
         { name: "word/styles.xml", text: STYLES },
+        { name: "word/settings.xml", text: SETTINGS },
         { name: "word/_rels/document.xml.rels", text: DOC_RELS }
       ]);
       return new Blob([bytes], { type: this.TYPE });
