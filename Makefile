@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY      = $(VENV)/bin/python
 
-.PHONY: setup serve build check zip test test-fast test-setup system-deps bench lock
+.PHONY: setup serve build check zip test test-fast test-setup system-deps bench lock screenshots
 setup: $(VENV)/.installed node_modules/.installed
 
 # Every Python package, transitive ones included, at the version and with the hashes in
@@ -45,6 +45,11 @@ test: test-setup
 # The fast layer: everything that needs no browser and no web server (unit, data and build tests).
 test-fast: setup
 	$(PY) -m pytest -m "not browser and not server"
+
+# The README's screenshots (docs/screenshots/*.png): builds, serves on loopback and photographs a few
+# pages with a teacher's answers in Debian's chromium at 1366x768 and 390x844.
+screenshots: setup system-deps
+	$(PY) scripts/screenshots.py
 
 # The benchmark (issue #5): builds the handbook scaled x1, x10 and x100 against Material alone and
 # writes bench/results.json and bench/RESULTS.md. Uses Debian's chromium for the browser figures.
