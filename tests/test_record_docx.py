@@ -406,3 +406,20 @@ def test_the_package_check_finds_what_word_would_refuse(site, laptop, tmp_path):
         with pytest.raises(AssertionError):
             check_package(bad)
             pytest.fail(f"not found: {why}")
+
+
+def test_twelve_answers_make_a_document_of_a_page_or_two(site, laptop, tmp_path):
+    """As the printed record: as few pages as the answers need, not one per unanswered prompt."""
+    from test_record_meeting import TWELVE
+
+    seed(laptop, site.as_uri() + "/", {**TWELVE, "record.name": "Jo Bloggs"})
+    doc = download_docx(laptop, tmp_path)
+    check_package(doc)
+    pdf, pages = pdf_pages(doc, tmp_path / "pdf")
+    assert len(pages) <= 2, len(pages)
+    assert pages[0].startswith(f"My learning record: Jo Bloggs Coaching and Mentoring Handbook, {uk(datetime.date.today())} Coaching"), pages[0][:200]
+    whole = " ".join(pages)
+    for answer in ("Questioning and wait time with Year 9", "Wait time after questions", "Use GROW in two conversations",
+                   "25 November 2026", "Addressing now", "Observed by A. in October: <b>most</b> questions open & followed up"):
+        assert answer in whole, answer
+    assert "No answer yet" not in whole
