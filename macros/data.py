@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 import yaml
 
 from . import yaml_advice
+from .errors import DataError, HandbookError, Problem  # noqa: F401  (HandbookError: tests import it from here)
 
 if TYPE_CHECKING:
     from referencing import Registry
@@ -37,35 +38,6 @@ DATA_FILES = (
 )
 OPTIONAL_FILES: set[str] = set()
 LIST_FILES = ("lists", "guidance", "embedding")
-
-
-class HandbookError(Exception):
-    """Raised with every data or page problem found; str() is the full report."""
-
-    def __init__(self, problems: list["Problem"]):
-        self.problems = problems
-        lines = [p.format() for p in problems]
-        noun = "problem" if len(problems) == 1 else "problems"
-        super().__init__(f"{len(problems)} {noun} in the handbook's data:\n" + "\n".join(lines))
-
-
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    line: int
-    message: str
-    item: str | None = None
-    field: str | None = None
-
-    def format(self) -> str:
-        where = f"{self.file}:{self.line}:"
-        parts = [where]
-        if self.item:
-            parts.append(f"item '{self.item}':")
-        if self.field:
-            parts.append(f"field '{self.field}':")
-        parts.append(self.message)
-        return " ".join(parts)
 
 
 # --------------------------------------------------------------------------- YAML with lines
@@ -626,7 +598,7 @@ def load(data_dir: str | Path, extra_dirs: Iterable[str | Path] = ()) -> Handboo
     _check_references(hb, layers, parsed, broken, problems)
     hb.layers = layers  # the core's files, then each local folder's: where each item is declared
     if problems:
-        raise HandbookError(problems)
+        raise DataError(problems)
     return hb
 
 

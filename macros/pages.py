@@ -24,7 +24,8 @@ from typing import Any, Callable, Iterable, Mapping
 from jinja2 import Environment, TemplateSyntaxError, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
-from .data import Handbook, HandbookError, Problem
+from .data import Handbook
+from .errors import DataError, PageError, Problem
 from . import render
 
 # Every macro a page may call (the public methods of Renderer registered by macros/__init__).
@@ -257,14 +258,6 @@ def _table_lines(lines: list[str]) -> set[int]:
 
 
 # --------------------------------------------------------------------------------- rendering
-
-
-class PageError(Exception):
-    """A page holds Jinja that is not allowed; problems are (line, message) pairs."""
-
-    def __init__(self, problems: list[tuple[int, str]]):
-        self.problems = problems
-        super().__init__("; ".join(f"line {line}: {msg}" for line, msg in problems))
 
 
 class PageTemplate(ImmutableSandboxedEnvironment.template_class):
@@ -504,5 +497,5 @@ def _place(index: PageIndex, page: str, call: MacroCall, hb: Handbook) -> None:
 def check(docs_dir: Path, hb: Handbook, extra_macros: tuple[str, ...] = ()) -> PageIndex:
     problems, index = scan(docs_dir, hb, extra_macros)
     if problems:
-        raise HandbookError(problems)
+        raise DataError(problems)
     return index

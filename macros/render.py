@@ -19,6 +19,8 @@ from markupsafe import Markup, escape
 
 from . import coaching_log as coaching_log_model, learning_record, self_check
 from .data import Handbook
+from .errors import DuplicateHtmlId, UnknownId
+from .settings import check_contacts, check_welcome  # noqa: F401  (tests and older callers import them from here)
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -50,15 +52,6 @@ def md(value) -> Markup:
     if isinstance(value, Markup):
         raise TypeError("md takes plain data text, not markup")
     return Markup(" ".join(str(value).split()).translate(_MD_REFS))
-
-
-class UnknownId(LookupError):
-    """A page asked a macro for an id the data does not have (or a page cannot be built as asked)."""
-
-
-class DuplicateHtmlId(UnknownId):
-    """Two things on one page would have the same HTML id (links, labels and saved answers would
-    go to the first)."""
 
 
 # An HTML id a template writes: id="..." in markup, { #... } on a Markdown heading. (Two simple
@@ -410,32 +403,6 @@ class Renderer:
 
 
 
-def check_contacts(value, where: str = "extra.handbook.contacts") -> tuple[dict, ...]:
-    """A school's contacts from its configuration: a list of {role, name, how (optional)}.
-
-    Raises ValueError naming the entry and field that is wrong.
-    """
-    if value is None:
-        return ()
-    if not isinstance(value, list):
-        raise ValueError(f"{where}: expected a list of contacts, each with role, name and (optionally) how")
-    out = []
-    for i, c in enumerate(value, 1):
-        if not isinstance(c, dict):
-            raise ValueError(f"{where}: entry {i}: expected role, name and (optionally) how")
-        unknown = sorted(set(c) - {"role", "name", "how"})
-        if unknown:
-            raise ValueError(f"{where}: entry {i}: '{unknown[0]}' is not a known field; allowed fields: how, name, role")
-        for key in ("role", "name", "how"):
-            if key in c and not (isinstance(c[key], str) and c[key].strip()):
-                raise ValueError(f"{where}: entry {i}: '{key}' must be some text")
-        for key in ("role", "name"):
-            if key not in c:
-                raise ValueError(f"{where}: entry {i}: '{key}' is required, e.g. role: Coaching coordinator, name: Ms A. Jones")
-        out.append({k: " ".join(c[k].split()) for k in ("role", "name", "how") if k in c})
-    return tuple(out)
-
-
 EMAIL = re.compile(r"[A-Za-z0-9._+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 
 
@@ -451,17 +418,6 @@ def email_parts(text: str) -> list[tuple[str, str]]:
     if pos < len(text):
         parts.append(("text", text[pos:]))
     return parts
-
-
-def check_welcome(value, where: str = "extra.handbook.welcome") -> str:
-    """A school's welcome text from its configuration: plain text (paragraphs separated by a blank
-    line). Raises ValueError saying what is wrong."""
-    if value is None:
-        return ""
-    if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"{where}: expected some text (paragraphs separated by a blank line), e.g. welcome: |\n"
-                         "      Welcome to our school's edition of the handbook. ...")
-    return value.strip()
 
 
 # ---------------------------------------------------------------------- layout helpers
