@@ -12,7 +12,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable, NamedTuple
 
 import yaml
 
@@ -414,6 +414,13 @@ def validate_schema(f: DataFile, schema: dict, registry: Registry) -> list[Probl
 # --------------------------------------------------------------------------- the loaded handbook
 
 
+class Origin(NamedTuple):
+    """Where an item is declared: the file (as messages show it) and the line its entry starts on."""
+
+    file: str
+    line: int
+
+
 @dataclass
 class Handbook:
     """All the data, indexed by id. Items stay plain dicts (Jinja reads them as attributes)."""
@@ -439,6 +446,12 @@ class Handbook:
     form_of_group: dict[str, dict] = field(default_factory=dict)  # prompt group id -> form that claims it
     definition_topics: dict[str, list[dict]] = field(default_factory=dict)  # topic -> its definitions
     layers: list[dict[str, DataFile]] = field(default_factory=list)  # the core's files, then each local folder's
+    # collection (e.g. "forms") -> id -> where the item is declared: the core's file or a local folder's
+    origins: dict[str, dict[str, Origin]] = field(default_factory=dict)
+
+    def origin(self, collection: str, ident: str) -> Origin:
+        """Where an item is declared (file as shown in messages, line of its entry)."""
+        return self.origins.get(collection, {}).get(ident) or Origin("data/?", 1)
 
     def item(self, list_id: str, item_id: str) -> dict | None:
         for it in self.lists[list_id]["items"]:
@@ -447,8 +460,9 @@ class Handbook:
         return None
 
 
-def _index(f: DataFile, key: str, problems: list[Problem], into: dict, what: str, also: dict | None = None) -> None:
-    """Index f.data[key] by id into `into`, reporting duplicate ids."""
+def _index(f: DataFile, key: str, problems: list[Problem], into: dict, what: str, also: dict | None = None,
+           origins: dict | None = None) -> None:
+    """Index f.data[key] by id into `into` (and where each was declared into `origins`), reporting duplicate ids."""
     seen_at: dict[str, int] = {}
     for i, item in enumerate(f.data.get(key) or []):
         if not isinstance(item, dict) or not isinstance(item.get("id"), str):
@@ -460,6 +474,8 @@ def _index(f: DataFile, key: str, problems: list[Problem], into: dict, what: str
             problems.append(Problem(f.rel, line, f"duplicate {what} id; ids must be unique (also used {first}); rename one", iid, "id"))
             continue
         into[iid] = item
+        if origins is not None:
+            origins[iid] = Origin(f.rel, line)
         seen_at[iid] = f"on line {line}"
         if also is not None:
             also[iid] = f"in {f.rel}:{line}"
@@ -559,34 +575,35 @@ def load(data_dir: str | Path, extra_dirs: Iterable[str | Path] = ()) -> Handboo
 
     where: dict[str, dict[str, str]] = {}
 
-    def idx(name: str, key: str, into: dict, what: str) -> None:
+    def idx(name: str, key: str, into: str, what: str) -> None:
         for layer in layers:
             if name in layer:
-                _index(layer[name], key, problems, into, what, where.setdefault(f"{name}:{key}", {}))
+                _index(layer[name], key, problems, getattr(hb, into), what, where.setdefault(f"{name}:{key}", {}),
+                       hb.origins.setdefault(into, {}))
 
-    idx("sources", "documents", hb.documents, "document")
-    idx("sources", "references", hb.references, "reference")
-    idx("glossary", "terms", hb.glossary, "glossary term")
+    idx("sources", "documents", "documents", "document")
+    idx("sources", "references", "references", "reference")
+    idx("glossary", "terms", "glossary", "glossary term")
     _check_glossary_terms(layers, problems)
-    idx("definitions", "definitions", hb.definitions, "definition")
+    idx("definitions", "definitions", "definitions", "definition")
     for lf in LIST_FILES:
         for layer in layers:
             if lf in layer:
                 f = layer[lf]
-                _index(f, "lists", problems, hb.lists, "list", where.setdefault("lists", {}))
+                _index(f, "lists", problems, hb.lists, "list", where.setdefault("lists", {}), hb.origins.setdefault("lists", {}))
                 for i, lst in enumerate(f.data["lists"]):
                     hb.list_file.setdefault(lst["id"], f.rel)
                     _check_item_ids(f, ("lists", i, "items"), lst["items"], problems)
-    idx("principles", "principles", hb.principles, "principle")
-    idx("prompts", "groups", hb.prompt_groups, "prompt group")
-    idx("prompts", "prompts", hb.prompts, "prompt")
-    idx("case-studies", "facets", hb.facets, "facet")
-    idx("case-studies", "case_studies", hb.case_studies, "case study")
+    idx("principles", "principles", "principles", "principle")
+    idx("prompts", "groups", "prompt_groups", "prompt group")
+    idx("prompts", "prompts", "prompts", "prompt")
+    idx("case-studies", "facets", "facets", "facet")
+    idx("case-studies", "case_studies", "case_studies", "case study")
     _check_case_numbers(layers, problems)
-    idx("forms", "scales", hb.scales, "scale")
-    idx("forms", "choices", hb.choices, "choices set")
-    idx("forms", "forms", hb.forms, "form")
-    idx("forms", "logs", hb.logs, "coaching log")
+    idx("forms", "scales", "scales", "scale")
+    idx("forms", "choices", "choices", "choices set")
+    idx("forms", "forms", "forms", "form")
+    idx("forms", "logs", "logs", "coaching log")
     for form in hb.forms.values():
         for g in form.get("prompt_groups") or []:
             hb.form_of_group.setdefault(g, form)

@@ -392,23 +392,10 @@ def scan(docs_dir: Path, hb: Handbook, extra_macros: tuple[str, ...] = ()) -> tu
             if call.name == "prompts":
                 shown_groups.add(next(iter(call.args.values()), None))
     problems += unplaced(hb, index, shown_groups)
-    form_file = hb.files["forms"].rel if "forms" in hb.files else "data/forms.yml"
-    for i, lid in enumerate(hb.logs):
+    for lid in hb.logs:
         if lid not in index.log_pages:
-            line = hb.files["forms"].loc.line(("logs", i)) if "forms" in hb.files else 1
-            problems.append(Problem(form_file, line, f"coaching log '{lid}' is on no page; add {{{{ coaching_log(\"{lid}\") }}}} to the page it belongs on", lid, "id"))
+            problems.append(Problem(*hb.origin("logs", lid), f"coaching log '{lid}' is on no page; add {{{{ coaching_log(\"{lid}\") }}}} to the page it belongs on", lid, "id"))
     return problems, index
-
-
-def _locate(hb: Handbook, name: str, key: str, ident: str) -> tuple[str, int]:
-    """(file, line) of the item with this id in data file ``name`` under ``key``: the core's file or a
-    local data folder's (a school's), whichever declares it."""
-    for layer in getattr(hb, "layers", None) or [hb.files]:
-        f = layer.get(name)
-        for i, item in enumerate((f.data.get(key) or []) if f is not None and isinstance(f.data, dict) else []):
-            if isinstance(item, dict) and item.get("id") == ident:
-                return f.rel, f.loc.line((key, i))
-    return f"data/{name}.yml", 1
 
 
 def unplaced(hb: Handbook, index: PageIndex, shown_groups: set[str]) -> list[Problem]:
@@ -424,7 +411,7 @@ def unplaced(hb: Handbook, index: PageIndex, shown_groups: set[str]) -> list[Pro
     for pid, p in hb.prompts.items():
         if pid in index.prompt_pages:
             continue
-        file, line = _locate(hb, "prompts", "prompts", pid)
+        file, line = hb.origin("prompts", pid)
         how = f'{{{{ prompt("{pid}") }}}} to the page it belongs on'
         asked_by = [cs["id"] for cs in hb.case_studies.values() if pid in (cs.get("questions") or [])]
         if asked_by:
@@ -435,7 +422,7 @@ def unplaced(hb: Handbook, index: PageIndex, shown_groups: set[str]) -> list[Pro
     for gid in hb.prompt_groups:
         if gid in shown_groups or groups.get(gid):
             continue  # a group with prompts is reported through them
-        file, line = _locate(hb, "prompts", "groups", gid)
+        file, line = hb.origin("prompt_groups", gid)
         out.append(Problem(file, line, f"prompt group '{gid}' is on no page and has no prompts; add prompts with 'group: {gid}' "
                                        f"and show them, or add {{{{ prompts(\"{gid}\") }}}} to a page, or remove the group", gid, "id"))
     for fid, form in hb.forms.items():
@@ -445,11 +432,11 @@ def unplaced(hb: Handbook, index: PageIndex, shown_groups: set[str]) -> list[Pro
         if claimed:
             if any(pid in index.prompt_pages for g in claimed for pid in groups.get(g, [])):
                 continue
-            file, line = _locate(hb, "forms", "forms", fid)
+            file, line = hb.origin("forms", fid)
             out.append(Problem(file, line, f"form '{fid}' is on no page: it asks about the prompts of {', '.join(repr(g) for g in claimed)}, "
                                            f"and none of them is on a page; show them with {{{{ prompts(\"{claimed[0]}\") }}}} or {{{{ prompt(\"id\") }}}}", fid, "id"))
             continue
-        file, line = _locate(hb, "forms", "forms", fid)
+        file, line = hb.origin("forms", fid)
         out.append(Problem(file, line, f"form '{fid}' is on no page; add {{{{ self_check(\"{fid}\") }}}} to the page it belongs on", fid, "id"))
     return out
 
