@@ -8,7 +8,8 @@ from pathlib import Path
 from . import settings as settings_module
 from .data import load
 from .errors import HandbookError, UnknownId
-from .pages import MACROS, PageEnvironment, check
+from .pages import PageEnvironment, check
+from .registry import MACROS
 from .render import Renderer
 from .self_check import MAX_ANSWER_CHARS
 

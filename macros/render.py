@@ -9,17 +9,15 @@ import json
 import math
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
-
-if TYPE_CHECKING:
-    from .pages import PageIndex
+from typing import Callable
 
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from . import coaching_log as coaching_log_model, learning_record, self_check
 from .data import Handbook
-from .errors import DuplicateHtmlId, UnknownId
+from .errors import DuplicateHtmlId, UnknownId  # noqa: F401  (UnknownId: tests import it from here)
+from .registry import MACROS, PageIndex
 from .settings import check_contacts, check_welcome  # noqa: F401  (tests and older callers import them from here)
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -65,21 +63,6 @@ def _default_link(page: str, anchor: str = "") -> str:
 
 
 class Renderer:
-    # macro name -> (collection attribute, what) for id arguments; used by pages.check too
-    ID_ARGS = {
-        "figure": ("lists", "list"),
-        "definition": ("definitions", "definition"),
-        "case_study": ("case_studies", "case study"),
-        "prompt": ("prompts", "prompt"),
-        "principle": ("principles", "principle"),
-        "compare": ("lists", "list"),
-        "outline": ("lists", "list"),
-        "prompts": ("prompt_groups", "prompt group"),
-        "self_check": ("forms", "form"),
-        "coaching_log": ("logs", "coaching log"),
-        "definitions": ("definition_topics", "definitions topic"),
-    }
-
     # The school's own people to approach ({role, name, how}), from the front end's configuration
     # (mkdocs.yml extra.handbook.contacts, checked by check_contacts); empty: a neutral sentence.
     school_contacts: tuple[dict, ...] = ()
@@ -89,14 +72,10 @@ class Renderer:
     # The site's name (mkdocs.yml site_name; a school edition's includes the school), for the record's title block.
     site_name: str = ""
 
-    def __init__(self, hb: Handbook, link: Callable[[str, str], str] = _default_link, pages: "PageIndex | None" = None,
+    def __init__(self, hb: Handbook, link: Callable[[str, str], str] = _default_link, pages: PageIndex | None = None,
                  page_titles: dict[str, str] | None = None, namespace: str = "handbook"):
         self.hb = hb
-        if pages is None:
-            from .pages import PageIndex
-
-            pages = PageIndex()
-        self.pages = pages
+        self.pages = pages if pages is not None else PageIndex()
         self.page_titles = page_titles or {}
         self.namespace = namespace
         self.link = link
@@ -215,12 +194,8 @@ class Renderer:
                 self._in_cite = False
         return html
 
-    def _get(self, macro: str, ident: str) -> dict:
-        attr, what = self.ID_ARGS[macro]
-        coll = getattr(self.hb, attr)
-        if ident not in coll:
-            raise UnknownId(f"macro '{macro}': unknown {what} id '{ident}'; known ids: {', '.join(sorted(coll))}")
-        return coll[ident]
+    def _get(self, macro: str, ident: str):
+        return MACROS[macro].lookup(self.hb, ident)
 
     def _render(self, template: str, **ctx) -> str:
         html = self.env.get_template(template).render(**ctx)
