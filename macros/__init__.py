@@ -4,10 +4,11 @@ Everything else (loading, validation, rendering) is plain Python and Jinja in th
 does not import MkDocs, so it can move to another front end.
 """
 from pathlib import Path
+from typing import NoReturn
 
 from . import settings as settings_module
 from .data import load
-from .errors import HandbookError, UnknownId
+from .errors import HandbookError
 from .pages import PageEnvironment, check
 from .registry import MACROS
 from .render import Renderer
@@ -114,23 +115,32 @@ def _page_titles(nav) -> dict[str, str]:
     return out
 
 
-def _reporting(macro, env):
-    """An unknown id at render time (check refuses it first; this is the backstop): stop the build
-    with a clear message.
+def _stop(lines: list[str]) -> NoReturn:
+    """Stop the build while a page renders, with these ERROR lines and no traceback.
 
-    mkdocs-macros would print a traceback for an ordinary exception; SystemExit passes through it.
-    """
-    import functools
+    The core raises a HandbookError (macros/errors.py); here, inside a page's rendering,
+    mkdocs-macros catches every Exception and prints it with a traceback before it exits, and
+    SystemExit is the one thing that passes through it (serve_errors shows it while serving).
+    So this is the one place the handbook raises SystemExit."""
     import sys
+
+    for line in lines:
+        print(f"ERROR   -  {line}", file=sys.stderr)
+    raise SystemExit(1)
+
+
+def _reporting(macro, env):
+    """A HandbookError from a macro (an unknown id computed at render time, which check cannot
+    see; two items with one HTML id on a page): stop the build with its message."""
+    import functools
 
     @functools.wraps(macro)
     def call(*args, **kwargs):
         try:
             return macro(*args, **kwargs)
-        except UnknownId as exc:
+        except HandbookError as exc:
             page = env.page.file.src_uri if env.page is not None else "?"
-            print(f"ERROR   -  {Path(env.conf['docs_dir']).name}/{page}: {exc}", file=sys.stderr)
-            raise SystemExit(1) from None
+            _stop([f"{Path(env.conf['docs_dir']).name}/{page}: {exc}"])
 
     return call
 
@@ -143,8 +153,6 @@ def on_pre_page_macros(env):
     which a page could reach os.popen. The page environment compiles only what pages.audit allows
     (calls of the handbook's macros with quoted arguments), is a sandbox, and passes no variables.
     """
-    import sys
-
     from mkdocs.exceptions import PluginError
 
     current = getattr(env, "_env", None)
@@ -156,9 +164,7 @@ def on_pre_page_macros(env):
 
     def refuse(source, problems):
         where, offset = _where(env, source)
-        for line, message in problems:
-            print(f"ERROR   -  {where}:{line + offset}: {message}", file=sys.stderr)
-        raise SystemExit(1)
+        _stop([f"{where}:{line + offset}: {message}" for line, message in problems])
 
     env._env = PageEnvironment.like(current, {name: env.macros[name] for name in MACROS}, on_problems=refuse)
     if env.env is not env._env:
