@@ -22,8 +22,10 @@ import yaml
 
 from .errors import ConfigError, Problem, SettingError
 
-# extra.handbook: every setting a handbook's mkdocs.yml may have (a misspelt one would silently do nothing).
-KNOWN = ("data_dir", "local_data", "files", "namespace", "contacts", "welcome", "bundle")
+# extra.handbook: every setting a handbook's mkdocs.yml may have (a misspelt one would silently do
+# nothing). A new setting is added here, and read and checked below, so check and build agree on it.
+# page_bundles (the scripts only some pages load) is read by the branch that adds it.
+KNOWN = ("data_dir", "local_data", "files", "namespace", "contacts", "welcome", "bundle", "page_bundles")
 CONTACT_FIELDS = ("role", "name", "how")
 
 
