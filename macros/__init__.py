@@ -4,15 +4,15 @@ Everything else (loading, validation, rendering) is plain Python and Jinja in th
 does not import MkDocs, so it can move to another front end.
 """
 from pathlib import Path
+from typing import NoReturn
 
-from .data import HandbookError, load
-from .pages import MACROS, PageEnvironment, check
-from .render import Renderer, UnknownId, check_contacts
-from .self_check import MAX_ANSWER_CHARS, check_namespace
-
-
-def _settings(env) -> dict:
-    return (env.conf.get("extra") or {}).get("handbook") or {}
+from . import settings as settings_module
+from .data import load
+from .errors import HandbookError
+from .pages import PageEnvironment, check
+from .registry import MACROS
+from .render import Renderer
+from .self_check import MAX_ANSWER_CHARS
 
 
 def define_env(env):
@@ -26,15 +26,14 @@ def define_env(env):
     if "handbook-serve-errors" not in env.conf.plugins:
         env.conf.plugins["handbook-serve-errors"] = ServeErrors()
 
-    root = Path(env.project_dir)
-    settings = _settings(env)
-    data_dir = (root / settings.get("data_dir", "data")).resolve()
-    local = [(root / d).resolve() for d in settings.get("local_data", [])]
     try:
-        hb = load(data_dir, extra_dirs=local)
+        # the same settings, read and checked the same way, as `python -m macros check` (macros/settings.py)
+        settings = settings_module.load(env.conf["config_file_path"])
+        hb = load(settings.data_dir, extra_dirs=settings.local_data)
         pages = check(Path(env.conf["docs_dir"]), hb)
     except HandbookError as exc:
         raise PluginError(str(exc)) from None
+    env._hb_settings = settings
 
     def link(page: str, anchor: str = "") -> str:
         stem = page[: -len(".md")]
@@ -47,34 +46,22 @@ def define_env(env):
         here = env.page.url if env.page is not None else ""
         return get_relative_url(target, here) + (f"#{anchor}" if anchor else "")
 
-    try:
-        namespace = check_namespace(settings.get("namespace"))
-    except ValueError as exc:
-        raise PluginError(f"{Path(env.conf['config_file_path']).name}: {exc}") from None
     # The answer length limit, for overrides/main.html's <meta name="hb-max-answer-chars"> (storage.js).
     if not isinstance(env.conf["extra"].get("handbook"), dict):
         env.conf["extra"]["handbook"] = {}
     env.conf["extra"]["handbook"]["max_answer_chars"] = MAX_ANSWER_CHARS
-    renderer = Renderer(hb, link=link, pages=pages, page_titles=_page_titles(env.conf["nav"]), namespace=namespace)
+    renderer = Renderer(hb, link=link, pages=pages, page_titles=_page_titles(env.conf["nav"]), namespace=settings.namespace)
     renderer.site_name = env.conf.get("site_name") or ""
     renderer.current_page = lambda: env.page.file.src_uri if env.page is not None else None  # ids are checked per page
-    try:
-        renderer.school_contacts = check_contacts(settings.get("contacts"))
-    except ValueError as exc:
-        raise PluginError(f"{Path(env.conf['config_file_path']).name}: {exc}") from None
-    from .render import check_welcome  # a school's welcome for the home page: {{ welcome() }}
-
-    try:
-        renderer.school_welcome = check_welcome(settings.get("welcome"))
-    except ValueError as exc:
-        raise PluginError(f"{Path(env.conf['config_file_path']).name}: {exc}") from None
+    renderer.school_contacts = settings.contacts
+    renderer.school_welcome = settings.welcome  # a school's welcome for the home page: {{ welcome() }}
     for name in MACROS:
         env.macro(_reporting(getattr(renderer, name), env), name)
     env.variables["_handbook_abbr"] = renderer.abbreviations_markdown()
     _bundle_assets(env, settings)
 
 
-def _bundle_assets(env, settings: dict) -> None:
+def _bundle_assets(env, settings: settings_module.Settings) -> None:
     """One script and one stylesheet for the handbook's own files (macros/bundle.py): the pages get
     them instead of the files mkdocs.yml lists (which stay one per component, and are still copied
     into the site). The script is deferred: it runs once the page is parsed, after Material's
@@ -86,7 +73,7 @@ def _bundle_assets(env, settings: dict) -> None:
     from . import bundle
 
     env._hb_bundles = []
-    if settings.get("bundle", True) is False:
+    if not settings.bundle:
         return
     conf = env.conf
     dirs = [Path(conf["docs_dir"]), *(Path(d) for d in conf["theme"].dirs)]
@@ -128,23 +115,32 @@ def _page_titles(nav) -> dict[str, str]:
     return out
 
 
-def _reporting(macro, env):
-    """An unknown id at render time (check refuses it first; this is the backstop): stop the build
-    with a clear message.
+def _stop(lines: list[str]) -> NoReturn:
+    """Stop the build while a page renders, with these ERROR lines and no traceback.
 
-    mkdocs-macros would print a traceback for an ordinary exception; SystemExit passes through it.
-    """
-    import functools
+    The core raises a HandbookError (macros/errors.py); here, inside a page's rendering,
+    mkdocs-macros catches every Exception and prints it with a traceback before it exits, and
+    SystemExit is the one thing that passes through it (serve_errors shows it while serving).
+    So this is the one place the handbook raises SystemExit."""
     import sys
+
+    for line in lines:
+        print(f"ERROR   -  {line}", file=sys.stderr)
+    raise SystemExit(1)
+
+
+def _reporting(macro, env):
+    """A HandbookError from a macro (an unknown id computed at render time, which check cannot
+    see; two items with one HTML id on a page): stop the build with its message."""
+    import functools
 
     @functools.wraps(macro)
     def call(*args, **kwargs):
         try:
             return macro(*args, **kwargs)
-        except UnknownId as exc:
+        except HandbookError as exc:
             page = env.page.file.src_uri if env.page is not None else "?"
-            print(f"ERROR   -  {Path(env.conf['docs_dir']).name}/{page}: {exc}", file=sys.stderr)
-            raise SystemExit(1) from None
+            _stop([f"{Path(env.conf['docs_dir']).name}/{page}: {exc}"])
 
     return call
 
@@ -157,8 +153,6 @@ def on_pre_page_macros(env):
     which a page could reach os.popen. The page environment compiles only what pages.audit allows
     (calls of the handbook's macros with quoted arguments), is a sandbox, and passes no variables.
     """
-    import sys
-
     from mkdocs.exceptions import PluginError
 
     current = getattr(env, "_env", None)
@@ -170,9 +164,7 @@ def on_pre_page_macros(env):
 
     def refuse(source, problems):
         where, offset = _where(env, source)
-        for line, message in problems:
-            print(f"ERROR   -  {where}:{line + offset}: {message}", file=sys.stderr)
-        raise SystemExit(1)
+        _stop([f"{where}:{line + offset}: {message}" for line, message in problems])
 
     env._env = PageEnvironment.like(current, {name: env.macros[name] for name in MACROS}, on_problems=refuse)
     if env.env is not env._env:
@@ -212,14 +204,9 @@ def on_post_build(env):
     for made in getattr(env, "_hb_bundles", []):
         write(made, Path(env.conf["site_dir"]))
 
-    files = _settings(env).get("files")
-    if files:
-        src_dir = (Path(env.project_dir) / files).resolve()
-        if not src_dir.is_dir():
-            from mkdocs.exceptions import PluginError
-
-            raise PluginError(f"extra.handbook.files: '{files}' is not a folder next to {Path(env.conf['config_file_path']).name}")
-        shutil.copytree(src_dir, env.conf["site_dir"], dirs_exist_ok=True)
+    settings = getattr(env, "_hb_settings", None)
+    if settings is not None and settings.files is not None:  # checked to be a folder when the settings were read
+        shutil.copytree(settings.files, env.conf["site_dir"], dirs_exist_ok=True)
 
     src = Path(env.project_dir) / "node_modules" / "iframe-worker" / "shim" / "index.js"
     if not src.exists():

@@ -26,11 +26,11 @@ import zipfile
 from pathlib import Path
 from typing import Iterator
 
-import yaml
-
-from .data import HandbookError, Problem, load
-from .self_check import check_namespace
+from . import settings
+from .data import load
+from .errors import BuildError, HandbookError
 from .pages import check as check_pages
+from .settings import shown as _shown
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -48,157 +48,14 @@ ZIP_LEAVES_OUT = {"sitemap.xml", "sitemap.xml.gz", MARKER}
 ZIP_START = "Open the handbook.html"
 
 
-class BuildError(Exception):
-    """A build or zip refused or failed with a message for the person running it."""
+# --------------------------------------------------------------------------- checking
 
 
-# --------------------------------------------------------------------------- mkdocs.yml
-
-
-class ConfigError(HandbookError):
-    """mkdocs.yml (or a file it INHERITs) cannot be read; str() lists every problem."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        Exception.__init__(self, "\n".join(p.format() for p in problems))
-
-
-class _Loader(yaml.SafeLoader):
-    """Reads mkdocs.yml enough to find the data (ignores MkDocs' own tags)."""
-
-
-_Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
-_Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
-
-
-def _shown(path: Path) -> str:
-    """A path as the person typed it: relative to the current folder when it is inside it."""
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
-
-
-def _duplicate_keys(node: yaml.Node, where: str) -> list[Problem]:
-    """Keys given twice in one mapping: MkDocs silently keeps the last, so the first is lost."""
-    problems, seen, todo = [], set(), [node]
-    while todo:
-        n = todo.pop()
-        if id(n) in seen:
-            continue
-        seen.add(id(n))
-        if isinstance(n, yaml.MappingNode):
-            lines: dict = {}
-            for key, value in n.value:
-                if isinstance(key, yaml.ScalarNode) and key.value != "<<":
-                    line = key.start_mark.line + 1
-                    if key.value in lines:
-                        problems.append(Problem(where, line, f"the setting '{key.value}' is given twice (first on line {lines[key.value]}); "
-                                                "MkDocs would silently use only the last one: keep one"))
-                    lines.setdefault(key.value, line)
-                todo += [key, value]
-        elif isinstance(n, yaml.SequenceNode):
-            todo += n.value
-    return sorted(problems, key=lambda p: p.line)
-
-
-def _read_config(path: Path) -> dict:
-    """One config file, read safely: a clear message for a missing, non-UTF-8 or invalid file."""
-    where = _shown(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ConfigError([Problem(where, 1, "the config file does not exist")]) from None
-    except OSError as exc:
-        raise ConfigError([Problem(where, 1, f"cannot be read: {exc.strerror}")]) from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise ConfigError([Problem(where, line, f"is not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8")]) from None
-    loader = _Loader(text)
-    try:
-        node = loader.get_single_node()
-        problems = _duplicate_keys(node, where) if node is not None else []
-        if problems:
-            raise ConfigError(problems)
-        cfg = loader.construct_document(node) if node is not None else {}
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        what = ", ".join(x for x in (exc.context, exc.problem) if x) or "invalid YAML"
-        raise ConfigError([Problem(where, mark.line + 1 if mark else 1, f"YAML syntax error: {what}")]) from None
-    except yaml.YAMLError as exc:
-        raise ConfigError([Problem(where, 1, f"YAML error: {exc}")]) from None
-    finally:
-        loader.dispose()
-    if cfg is None:
-        return {}
-    if not isinstance(cfg, dict):
-        raise ConfigError([Problem(where, 1, "should be a mapping of settings (site_name: ..., nav: ...)")])
-    return cfg
-
-
-def _inherits(path: Path, cfg: dict, chain: tuple[Path, ...]) -> Path | None:
-    """The file ``cfg`` INHERITs from (resolved as MkDocs does, relative to ``path``), checked."""
-    parent = cfg.get("INHERIT")
-    if parent is None:
-        return None
-    where = _shown(path)
-    text = path.read_text(encoding="utf-8").splitlines()
-    line = next((i for i, t in enumerate(text, 1) if t.startswith("INHERIT")), 1)
-    if not isinstance(parent, str) or not parent:
-        raise ConfigError([Problem(where, line, "INHERIT should name the config file to inherit from")])
-    target = Path(os.path.normpath(path.parent / parent))
-    if target in chain or target == path:
-        loop = " -> ".join(_shown(p) for p in (*chain, path, target))
-        raise ConfigError([Problem(where, line, f"INHERIT makes a loop ({loop}); a config cannot inherit from itself")])
-    if not target.is_file():
-        raise ConfigError([Problem(where, line, f"INHERIT names {parent}, which does not exist ({_shown(target)})")])
-    return target
-
-
-def _config_files(path: Path) -> list[Path]:
-    """The config file and every file it INHERITs from, child first."""
-    files: list[Path] = []
-    current: Path | None = Path(os.path.normpath(path))
-    while current is not None:
-        cfg = _read_config(current)
-        files.append(current)
-        current = _inherits(current, cfg, tuple(files[:-1]))
-    return files
-
-
-def _config(path: Path, _chain: tuple[Path, ...] = ()) -> dict:
-    path = Path(os.path.normpath(path))
-    cfg = _read_config(path)
-    parent_path = _inherits(path, cfg, _chain)
-    if parent_path is not None:
-        base = _config(parent_path, (*_chain, path))
-        extra = {**(base.get("extra") or {}), **(cfg.get("extra") or {})}
-        hb = {**((base.get("extra") or {}).get("handbook") or {}), **((cfg.get("extra") or {}).get("handbook") or {})}
-        base_dir = parent_path.parent
-        # paths in the parent are relative to the parent
-        if "handbook" in (base.get("extra") or {}) and "data_dir" not in ((cfg.get("extra") or {}).get("handbook") or {}):
-            hb["data_dir"] = os.path.relpath(base_dir / base["extra"]["handbook"].get("data_dir", "data"), path.parent)
-        if "docs_dir" not in cfg and "docs_dir" in base:
-            cfg["docs_dir"] = os.path.relpath(base_dir / base["docs_dir"], path.parent)
-        cfg = {**base, **cfg, "extra": {**extra, "handbook": hb}}
-    return cfg
-
-
-def check(config: Path) -> int:
-    """Validate data and pages; print every problem. Returns the number of items checked."""
-    cfg = _config(config)
-    root = config.parent
-    settings = (cfg.get("extra") or {}).get("handbook") or {}
-    try:
-        check_namespace(settings.get("namespace"))
-    except ValueError as exc:
-        lines = config.read_text(encoding="utf-8").splitlines()
-        line = next((i for i, t in enumerate(lines, 1) if t.strip().startswith("namespace:")), 1)
-        raise HandbookError([Problem(config.name, line, str(exc))]) from None
-    hb = load((root / settings.get("data_dir", "data")).resolve(), [(root / d).resolve() for d in settings.get("local_data", [])])
-    check_pages((root / cfg.get("docs_dir", "docs")).resolve(), hb)
+def check(s: settings.Settings) -> int:
+    """Validate the data and the pages, as the build would (the settings were checked as they were
+    read); raises a HandbookError naming every problem. Returns the number of items checked."""
+    hb = load(s.data_dir, s.local_data)
+    check_pages(s.docs_dir, hb)
     return sum(len(c) for c in (hb.lists, hb.definitions, hb.prompts, hb.case_studies, hb.principles, hb.glossary, hb.references, hb.forms))
 
 
@@ -207,45 +64,42 @@ def check(config: Path) -> int:
 
 def site_dir(config: Path) -> Path:
     """The config's ``site_dir``, relative to the config file as MkDocs resolves it (after INHERIT)."""
-    cfg = _config(config)
-    return (config.parent / str(cfg.get("site_dir") or "site")).resolve()
+    return settings.load(config).site_dir
 
 
-def _sources(config: Path) -> list[tuple[str, Path]]:
+def _sources(s: settings.Settings) -> list[tuple[str, Path]]:
     """What a build reads and must never delete: the config files, pages, data, theme and macros."""
-    cfg = _config(config)
-    root = config.parent
-    settings = (cfg.get("extra") or {}).get("handbook") or {}
-    theme = cfg.get("theme") if isinstance(cfg.get("theme"), dict) else {}
-    found = [("the config file", f) for f in _config_files(config)]
-    found.append(("the pages folder, docs_dir,", root / str(cfg.get("docs_dir") or "docs")))
-    found.append(("the data folder", root / str(settings.get("data_dir") or "data")))
-    found += [("a local_data folder", root / str(d)) for d in settings.get("local_data") or []]
-    if theme.get("custom_dir"):
-        found.append(("the theme overrides folder, custom_dir,", root / str(theme["custom_dir"])))
-    found.append(("the macros folder", root / "macros"))
+    found = [("the config file", f) for f in s.config_files]
+    found.append(("the pages folder, docs_dir,", s.docs_dir))
+    found.append(("the data folder", s.data_dir))
+    found += [("a local_data folder", d) for d in s.local_data]
+    if s.files is not None:
+        found.append(("the files folder, extra.handbook.files,", s.files))
+    if s.custom_dir is not None:
+        found.append(("the theme overrides folder, custom_dir,", s.custom_dir))
+    found.append(("the macros folder", s.root / "macros"))
     found.append(("the macros folder", ROOT / "macros"))
     return [(what, p.resolve()) for what, p in found]
 
 
-def _roots(config: Path) -> list[Path]:
+def _roots(s: settings.Settings) -> list[Path]:
     """Folders a build must never be or be above: the project and every config file's folder."""
-    return [ROOT, *(f.resolve().parent for f in _config_files(config))]
+    return [ROOT, *(f.resolve().parent for f in s.config_files)]
 
 
 def _refuse(target: Path, why: str) -> BuildError:
     return BuildError(f"refusing to build into {_shown(target)}: {why}. Nothing was deleted or changed.")
 
 
-def check_target(config: Path, target: Path) -> None:
+def check_target(s: settings.Settings, target: Path) -> None:
     """Refuse a site folder that is, holds or sits inside the project's sources, or that an
     earlier build did not make (no marker file in it)."""
     target = target.resolve()
-    for root in _roots(config):
+    for root in _roots(s):
         if target == root or target in root.parents:
             raise _refuse(target, f"it {'is' if target == root else 'holds'} the project's folder ({root}); "
                                   "build into site/ (the default) or a new folder with -d")
-    for what, src in _sources(config):
+    for what, src in _sources(s):
         if target == src:
             raise _refuse(target, f"it is {what.rstrip(',')}")
         if target in src.parents:
@@ -370,10 +224,10 @@ def _recover(site: Path) -> list[str]:
     return done
 
 
-def prepare(config: Path, site: Path) -> None:
+def prepare(s: settings.Settings, site: Path) -> None:
     """Refuse a wrong target, and put right what a killed build left, before anything else (so
     that a build that then fails its checks still leaves a complete site)."""
-    check_target(config, site)
+    check_target(s, site)
     try:
         site.parent.mkdir(parents=True, exist_ok=True)
         for line in _recover(site):
@@ -383,10 +237,10 @@ def prepare(config: Path, site: Path) -> None:
                          "Build into a folder you can write to with -d.") from None
 
 
-def build(config: Path, site: Path, quiet: bool = False) -> None:
+def build(s: settings.Settings, site: Path, quiet: bool = False) -> None:
     """Build into a work folder beside ``site`` and swap it in only if the build passes."""
     site = site.resolve()
-    prepare(config, site)
+    prepare(s, site)
     try:
         work = Path(tempfile.mkdtemp(prefix=_build_prefix(site), dir=site.parent))
         (work / MARKER).write_text(MARKER_TEXT + "\nThis is a build's work folder; the next build removes it if it is left behind.\n", encoding="utf-8")
@@ -396,7 +250,7 @@ def build(config: Path, site: Path, quiet: bool = False) -> None:
     try:
         with _locked(work / MARKER):
             env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-            cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(work / "site")]
+            cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(s.config_file), "-d", str(work / "site")]
             if quiet:
                 cmd.append("-q")
             result = subprocess.run(cmd, env=env)
@@ -432,20 +286,20 @@ def _start_file(site_name: str) -> str:
     return env.get_template("offline-start.html").render(site_name=site_name)
 
 
-def make_zip(config: Path, out: Path) -> Path:
+def make_zip(s: settings.Settings, out: Path) -> Path:
     """Build into a temporary folder and write the zip beside ``out``, then rename it into place."""
     out = out.resolve()
     if out.is_dir():
         raise BuildError(f"refusing to write {_shown(out)}: it is a folder; name the zip file with -o")
-    for what, src in _sources(config):
+    for what, src in _sources(s):
         if out == src or src in out.parents:
             raise BuildError(f"refusing to write {_shown(out)}: it is {what} or inside it. Nothing was changed.")
     if out.exists() and not _is_handbook_zip(out):
         raise BuildError(f"refusing to overwrite {_shown(out)}: it is not a handbook zip an earlier `zip` made. Nothing was changed.")
-    site_name = str(_config(config).get("site_name") or "The handbook")
+    site_name = s.site_name or "The handbook"
     with tempfile.TemporaryDirectory() as tmp:
         site = Path(tmp) / "handbook"
-        build(config, site, quiet=True)
+        build(s, site, quiet=True)
         prefix = f".{out.name}.tmp-"
         try:
             out.parent.mkdir(parents=True, exist_ok=True)
@@ -508,39 +362,30 @@ def _run(args: argparse.Namespace) -> int:
     config = Path(os.path.abspath(args.config_file))
     t0 = time.perf_counter()
     try:
+        s = settings.load(config)
         site = None
         if args.cmd == "build":
-            site = Path(args.site_dir).resolve() if args.site_dir else site_dir(config)
-            prepare(config, site)
-        n = check(config)
-    except BuildError as exc:
-        print(exc, file=sys.stderr)
-        return 1
-    except ConfigError as exc:
-        print(exc, file=sys.stderr)
-        print("Nothing was built; fix the config file and run again.", file=sys.stderr)
-        return 1
-    except HandbookError as exc:
-        print(exc, file=sys.stderr)
-        print("Nothing was built; fix the lines above and run again.", file=sys.stderr)
-        return 1
-    try:
+            site = Path(args.site_dir).resolve() if args.site_dir else s.site_dir
+            prepare(s, site)
+        n = check(s)
         if args.cmd == "check":
             print(f"data OK: {n} items checked in {time.perf_counter() - t0:.2f}s")
             return 0
         if args.cmd == "build":
-            build(config, site)
+            build(s, site)
             print(f"built {_shown(site)}: serve it over HTTP or open {_shown(site / 'index.html')} from files")
             return 0
         if args.cmd == "serve":
             os.environ["NO_MKDOCS_2_WARNING"] = "1"
             return subprocess.call([sys.executable, "-m", "mkdocs", "serve", "-f", str(config), "-a", args.dev_addr])
         if args.cmd == "zip":
-            made = make_zip(config, Path(args.output))
+            made = make_zip(s, Path(args.output))
             print(f"wrote {_shown(made)}: unzip it and open \"{ZIP_START}\"")
             return 0
-    except BuildError as exc:
+    except HandbookError as exc:
         print(exc, file=sys.stderr)
+        if exc.advice:
+            print(exc.advice, file=sys.stderr)
         return 1
     return 2
 

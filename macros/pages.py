@@ -17,41 +17,17 @@ from __future__ import annotations
 
 import inspect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Mapping
 
 from jinja2 import Environment, TemplateSyntaxError, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
-from .data import Handbook, HandbookError, Problem
-from . import render
+from .data import Handbook
+from .errors import DataError, PageError, Problem
+from .registry import MACROS, PageIndex, signatures
 
-# Every macro a page may call (the public methods of Renderer registered by macros/__init__).
-MACROS = (
-    "figure",
-    "compare",
-    "outline",
-    "principles_outline",
-    "definition",
-    "definitions",
-    "definitions_compared",
-    "at_a_glance",
-    "case_study",
-    "case_studies",
-    "prompt",
-    "prompts",
-    "principle",
-    "principles",
-    "glossary",
-    "references",
-    "contacts",
-    "welcome",
-    "schema_reference",
-    "self_check",
-    "coaching_log",
-    "learning_record",
-)
 # The file endings MkDocs reads as Markdown pages (mkdocs.utils.markdown_extensions).
 PAGE_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
 EXAMPLE = '{{ figure("grow") }}'
@@ -65,17 +41,6 @@ STATEMENTS = {
 }
 ADMONITION = re.compile(r"^(\s*)(!!!|\?\?\?\+?)\s")
 TABLE_DELIMITER = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
-
-
-def signatures(extra: Iterable[str] = ()) -> dict[str, inspect.Signature | None]:
-    """Macro name -> its parameters (self dropped); None for a macro whose parameters are not known."""
-    out: dict[str, inspect.Signature | None] = {}
-    for name in MACROS:
-        sig = inspect.signature(getattr(render.Renderer, name))
-        out[name] = sig.replace(parameters=list(sig.parameters.values())[1:])
-    for name in extra:
-        out.setdefault(name, None)
-    return out
 
 
 def usage(name: str, sig: inspect.Signature | None) -> str:
@@ -259,14 +224,6 @@ def _table_lines(lines: list[str]) -> set[int]:
 # --------------------------------------------------------------------------------- rendering
 
 
-class PageError(Exception):
-    """A page holds Jinja that is not allowed; problems are (line, message) pairs."""
-
-    def __init__(self, problems: list[tuple[int, str]]):
-        self.problems = problems
-        super().__init__("; ".join(f"line {line}: {msg}" for line, msg in problems))
-
-
 class PageTemplate(ImmutableSandboxedEnvironment.template_class):
     """A page's template sees the handbook's macros (the environment's globals) and nothing else:
     the variables mkdocs-macros passes (config, page, navigation, files, plugin...) are dropped."""
@@ -341,25 +298,6 @@ class PageEnvironment(ImmutableSandboxedEnvironment):
 # --------------------------------------------------------------------------------- checking
 
 
-@dataclass
-class PageIndex:
-    """Where prompts and forms are shown: page src paths (relative to docs_dir), in page order."""
-
-    prompt_pages: dict[str, str] = field(default_factory=dict)
-    form_pages: dict[str, str] = field(default_factory=dict)
-    # list id -> the page that shows it as a figure (first figure() call), for "Figure N" links
-    list_pages: dict[str, str] = field(default_factory=dict)
-    log_pages: dict[str, str] = field(default_factory=dict)
-    # (page, kind, id) in the order they appear on each page; kind is "prompt", "form" or "log"
-    order: list[tuple[str, str, str]] = field(default_factory=list)
-
-    def place(self, page: str, kind: str, ident: str) -> None:
-        where = {"prompt": self.prompt_pages, "form": self.form_pages, "log": self.log_pages}[kind]
-        if ident not in where:
-            where[ident] = page
-            self.order.append((page, kind, ident))
-
-
 def read_page(path: Path, rel: str) -> tuple[str | None, Problem | None]:
     """A page's text, or a problem naming the file and line when it is not UTF-8 text."""
     raw = path.read_bytes()
@@ -374,7 +312,6 @@ def scan(docs_dir: Path, hb: Handbook, extra_macros: tuple[str, ...] = ()) -> tu
     """Return (problems, where prompts and forms are shown) for every page under docs_dir."""
     problems: list[Problem] = []
     index = PageIndex()
-    shown_groups: set[str] = set()  # prompt groups a page shows with prompts("id")
     root = docs_dir.parent
     known = signatures(extra_macros)
     parser = Environment()  # parses only: nothing in a page is run here
@@ -394,31 +331,20 @@ def scan(docs_dir: Path, hb: Handbook, extra_macros: tuple[str, ...] = ()) -> tu
         found, calls = audit(tree, text, known)
         problems += [Problem(rel, line, msg, field=name) for line, msg, name in found]
         for call in calls:
-            problems += [Problem(rel, call.line, msg, field=call.name) for msg in _unknown_ids(call, hb)]
-            _place(index, page, call, hb)
-            if call.name == "prompts":
-                shown_groups.add(next(iter(call.args.values()), None))
-    problems += unplaced(hb, index, shown_groups)
-    form_file = hb.files["forms"].rel if "forms" in hb.files else "data/forms.yml"
-    for i, lid in enumerate(hb.logs):
+            macro = MACROS.get(call.name)
+            if macro is None:  # one of extra_macros
+                continue
+            problems += [Problem(rel, call.line, msg, field=call.name) for msg in macro.unknown_ids(hb, call.args.values())]
+            for kind, ident in macro.placements(hb, call.args.values()):
+                index.place(page, kind, ident)
+    problems += unplaced(hb, index)
+    for lid in hb.logs:
         if lid not in index.log_pages:
-            line = hb.files["forms"].loc.line(("logs", i)) if "forms" in hb.files else 1
-            problems.append(Problem(form_file, line, f"coaching log '{lid}' is on no page; add {{{{ coaching_log(\"{lid}\") }}}} to the page it belongs on", lid, "id"))
+            problems.append(Problem(*hb.origin("logs", lid), f"coaching log '{lid}' is on no page; add {{{{ coaching_log(\"{lid}\") }}}} to the page it belongs on", lid, "id"))
     return problems, index
 
 
-def _locate(hb: Handbook, name: str, key: str, ident: str) -> tuple[str, int]:
-    """(file, line) of the item with this id in data file ``name`` under ``key``: the core's file or a
-    local data folder's (a school's), whichever declares it."""
-    for layer in getattr(hb, "layers", None) or [hb.files]:
-        f = layer.get(name)
-        for i, item in enumerate((f.data.get(key) or []) if f is not None and isinstance(f.data, dict) else []):
-            if isinstance(item, dict) and item.get("id") == ident:
-                return f.rel, f.loc.line((key, i))
-    return f"data/{name}.yml", 1
-
-
-def unplaced(hb: Handbook, index: PageIndex, shown_groups: set[str]) -> list[Problem]:
+def unplaced(hb: Handbook, index: PageIndex) -> list[Problem]:
     """Prompts, prompt groups and forms that are in the data but on no page (they would silently
     appear nowhere, and their answers could not be given). A prompt reaches a page by
     {{ prompt("id") }}, by its group's {{ prompts("group") }}, or as a question of a case study on a
@@ -431,7 +357,7 @@ def unplaced(hb: Handbook, index: PageIndex, shown_groups: set[str]) -> list[Pro
     for pid, p in hb.prompts.items():
         if pid in index.prompt_pages:
             continue
-        file, line = _locate(hb, "prompts", "prompts", pid)
+        file, line = hb.origin("prompts", pid)
         how = f'{{{{ prompt("{pid}") }}}} to the page it belongs on'
         asked_by = [cs["id"] for cs in hb.case_studies.values() if pid in (cs.get("questions") or [])]
         if asked_by:
@@ -440,9 +366,9 @@ def unplaced(hb: Handbook, index: PageIndex, shown_groups: set[str]) -> list[Pro
             how += f", or list '{pid}' under the questions of the case study it belongs to"
         out.append(Problem(file, line, f"point for reflection '{pid}' is on no page, so readers never see it; add {how}", pid, "id"))
     for gid in hb.prompt_groups:
-        if gid in shown_groups or groups.get(gid):
+        if gid in index.group_pages or groups.get(gid):
             continue  # a group with prompts is reported through them
-        file, line = _locate(hb, "prompts", "groups", gid)
+        file, line = hb.origin("prompt_groups", gid)
         out.append(Problem(file, line, f"prompt group '{gid}' is on no page and has no prompts; add prompts with 'group: {gid}' "
                                        f"and show them, or add {{{{ prompts(\"{gid}\") }}}} to a page, or remove the group", gid, "id"))
     for fid, form in hb.forms.items():
@@ -452,57 +378,17 @@ def unplaced(hb: Handbook, index: PageIndex, shown_groups: set[str]) -> list[Pro
         if claimed:
             if any(pid in index.prompt_pages for g in claimed for pid in groups.get(g, [])):
                 continue
-            file, line = _locate(hb, "forms", "forms", fid)
+            file, line = hb.origin("forms", fid)
             out.append(Problem(file, line, f"form '{fid}' is on no page: it asks about the prompts of {', '.join(repr(g) for g in claimed)}, "
                                            f"and none of them is on a page; show them with {{{{ prompts(\"{claimed[0]}\") }}}} or {{{{ prompt(\"id\") }}}}", fid, "id"))
             continue
-        file, line = _locate(hb, "forms", "forms", fid)
+        file, line = hb.origin("forms", fid)
         out.append(Problem(file, line, f"form '{fid}' is on no page; add {{{{ self_check(\"{fid}\") }}}} to the page it belongs on", fid, "id"))
     return out
-
-
-def _unknown_ids(call: MacroCall, hb: Handbook) -> list[str]:
-    if call.name not in render.Renderer.ID_ARGS:
-        return []
-    attr, what = render.Renderer.ID_ARGS[call.name]
-    coll = getattr(hb, attr)
-    ids = [v for v in list(call.args.values())[: 2 if call.name == "compare" else 1] if isinstance(v, str)]
-    return [f"macro '{call.name}': unknown {what} id '{ident}'; known ids: {', '.join(sorted(coll))}" for ident in ids if ident not in coll]
-
-
-def _place(index: PageIndex, page: str, call: MacroCall, hb: Handbook) -> None:
-    ident = next(iter(call.args.values()), None)
-    if call.name == "prompt" and ident in hb.prompts:
-        index.place(page, "prompt", ident)
-    elif call.name == "prompts" and ident in hb.prompt_groups:
-        for p in hb.prompts.values():
-            if p["group"] == ident:
-                index.place(page, "prompt", p["id"])
-    elif call.name == "case_study" and ident in hb.case_studies:
-        for q in hb.case_studies[ident].get("questions") or []:
-            index.place(page, "prompt", q)
-    elif call.name == "self_check" and ident in hb.forms:
-        index.place(page, "form", ident)
-        shows = (hb.forms[ident].get("items_from") or {}).get("list")
-        if shows:
-            index.list_pages.setdefault(shows, page)
-    elif call.name == "figure" and ident in hb.lists:
-        index.list_pages.setdefault(ident, page)
-    elif call.name == "coaching_log" and ident in hb.logs:
-        index.place(page, "log", ident)
-    elif call.name == "case_studies":
-        for cs in sorted(hb.case_studies.values(), key=lambda c: c["number"]):
-            for q in cs.get("questions") or []:
-                index.place(page, "prompt", q)
-        index.list_pages.setdefault("@case-studies", page)
-    elif call.name == "principles":
-        index.list_pages.setdefault("@principles", page)
-    elif call.name == "definitions_compared":
-        index.list_pages.setdefault("@definitions", page)
 
 
 def check(docs_dir: Path, hb: Handbook, extra_macros: tuple[str, ...] = ()) -> PageIndex:
     problems, index = scan(docs_dir, hb, extra_macros)
     if problems:
-        raise HandbookError(problems)
+        raise DataError(problems)
     return index

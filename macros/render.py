@@ -9,16 +9,16 @@ import json
 import math
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
-
-if TYPE_CHECKING:
-    from .pages import PageIndex
+from typing import Callable
 
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from . import coaching_log as coaching_log_model, learning_record, self_check
 from .data import Handbook
+from .errors import DuplicateHtmlId, UnknownId  # noqa: F401  (UnknownId: tests import it from here)
+from .registry import MACROS, PageIndex
+from .settings import check_contacts, check_welcome  # noqa: F401  (tests and older callers import them from here)
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -52,15 +52,6 @@ def md(value) -> Markup:
     return Markup(" ".join(str(value).split()).translate(_MD_REFS))
 
 
-class UnknownId(LookupError):
-    """A page asked a macro for an id the data does not have (or a page cannot be built as asked)."""
-
-
-class DuplicateHtmlId(UnknownId):
-    """Two things on one page would have the same HTML id (links, labels and saved answers would
-    go to the first)."""
-
-
 # An HTML id a template writes: id="..." in markup, { #... } on a Markdown heading. (Two simple
 # patterns with a literal start: one alternation with a look-behind was 20 times slower.)
 _HTML_ID = re.compile(r' id="([^"]*)"')
@@ -72,21 +63,6 @@ def _default_link(page: str, anchor: str = "") -> str:
 
 
 class Renderer:
-    # macro name -> (collection attribute, what) for id arguments; used by pages.check too
-    ID_ARGS = {
-        "figure": ("lists", "list"),
-        "definition": ("definitions", "definition"),
-        "case_study": ("case_studies", "case study"),
-        "prompt": ("prompts", "prompt"),
-        "principle": ("principles", "principle"),
-        "compare": ("lists", "list"),
-        "outline": ("lists", "list"),
-        "prompts": ("prompt_groups", "prompt group"),
-        "self_check": ("forms", "form"),
-        "coaching_log": ("logs", "coaching log"),
-        "definitions": ("definition_topics", "definitions topic"),
-    }
-
     # The school's own people to approach ({role, name, how}), from the front end's configuration
     # (mkdocs.yml extra.handbook.contacts, checked by check_contacts); empty: a neutral sentence.
     school_contacts: tuple[dict, ...] = ()
@@ -96,14 +72,10 @@ class Renderer:
     # The site's name (mkdocs.yml site_name; a school edition's includes the school), for the record's title block.
     site_name: str = ""
 
-    def __init__(self, hb: Handbook, link: Callable[[str, str], str] = _default_link, pages: "PageIndex | None" = None,
+    def __init__(self, hb: Handbook, link: Callable[[str, str], str] = _default_link, pages: PageIndex | None = None,
                  page_titles: dict[str, str] | None = None, namespace: str = "handbook"):
         self.hb = hb
-        if pages is None:
-            from .pages import PageIndex
-
-            pages = PageIndex()
-        self.pages = pages
+        self.pages = pages if pages is not None else PageIndex()
         self.page_titles = page_titles or {}
         self.namespace = namespace
         self.link = link
@@ -222,12 +194,8 @@ class Renderer:
                 self._in_cite = False
         return html
 
-    def _get(self, macro: str, ident: str) -> dict:
-        attr, what = self.ID_ARGS[macro]
-        coll = getattr(self.hb, attr)
-        if ident not in coll:
-            raise UnknownId(f"macro '{macro}': unknown {what} id '{ident}'; known ids: {', '.join(sorted(coll))}")
-        return coll[ident]
+    def _get(self, macro: str, ident: str):
+        return MACROS[macro].lookup(self.hb, ident)
 
     def _render(self, template: str, **ctx) -> str:
         html = self.env.get_template(template).render(**ctx)
@@ -410,32 +378,6 @@ class Renderer:
 
 
 
-def check_contacts(value, where: str = "extra.handbook.contacts") -> tuple[dict, ...]:
-    """A school's contacts from its configuration: a list of {role, name, how (optional)}.
-
-    Raises ValueError naming the entry and field that is wrong.
-    """
-    if value is None:
-        return ()
-    if not isinstance(value, list):
-        raise ValueError(f"{where}: expected a list of contacts, each with role, name and (optionally) how")
-    out = []
-    for i, c in enumerate(value, 1):
-        if not isinstance(c, dict):
-            raise ValueError(f"{where}: entry {i}: expected role, name and (optionally) how")
-        unknown = sorted(set(c) - {"role", "name", "how"})
-        if unknown:
-            raise ValueError(f"{where}: entry {i}: '{unknown[0]}' is not a known field; allowed fields: how, name, role")
-        for key in ("role", "name", "how"):
-            if key in c and not (isinstance(c[key], str) and c[key].strip()):
-                raise ValueError(f"{where}: entry {i}: '{key}' must be some text")
-        for key in ("role", "name"):
-            if key not in c:
-                raise ValueError(f"{where}: entry {i}: '{key}' is required, e.g. role: Coaching coordinator, name: Ms A. Jones")
-        out.append({k: " ".join(c[k].split()) for k in ("role", "name", "how") if k in c})
-    return tuple(out)
-
-
 EMAIL = re.compile(r"[A-Za-z0-9._+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 
 
@@ -451,17 +393,6 @@ def email_parts(text: str) -> list[tuple[str, str]]:
     if pos < len(text):
         parts.append(("text", text[pos:]))
     return parts
-
-
-def check_welcome(value, where: str = "extra.handbook.welcome") -> str:
-    """A school's welcome text from its configuration: plain text (paragraphs separated by a blank
-    line). Raises ValueError saying what is wrong."""
-    if value is None:
-        return ""
-    if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"{where}: expected some text (paragraphs separated by a blank line), e.g. welcome: |\n"
-                         "      Welcome to our school's edition of the handbook. ...")
-    return value.strip()
 
 
 # ---------------------------------------------------------------------- layout helpers

@@ -7,8 +7,6 @@ manifest built here, so the page, the record and the tests derive from the same 
 """
 from __future__ import annotations
 
-import re
-
 from .data import Handbook
 
 # The longest answer (characters) one field keeps. The one constant for Python and the browser: the
@@ -17,16 +15,6 @@ from .data import Handbook
 # overrides/assets/javascripts/storage.js reads to check stored and imported answers. It is the
 # bound the browser already applied to stored answers, so nothing saved before is set aside.
 MAX_ANSWER_CHARS = 200_000
-
-
-def check_namespace(value) -> str:
-    """The storage namespace (mkdocs.yml extra.handbook.namespace): a kebab-case id, since it is
-    part of the localStorage key that keeps two handbooks on one host apart."""
-    ns = "handbook" if value is None else value
-    if not isinstance(ns, str) or not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", ns):
-        raise ValueError(f"extra.handbook.namespace: {ns!r} is not a valid namespace; expected a kebab-case id "
-                         "such as 'llanfair-coaching-handbook', different for each handbook on one web server")
-    return ns
 
 
 def html_id(key: str) -> str:

@@ -1,7 +1,7 @@
 """Plain advice for the YAML mistakes a non-developer makes, with the lines concerned shown.
 
-Called from macros/data.py where YAML is read (a syntax error, a key given twice) and where an id
-does not resolve. Each function returns text only (no Problem objects), so data.py stays the one
+Called from macros/data/ where YAML is read (a syntax error, a key given twice) and where an id
+does not resolve. Each function returns text only (no Problem objects), so macros/data/ stays the one
 place that decides file, line, item and field.
 
 The mistakes, and what YAML itself would say about them:

@@ -433,7 +433,7 @@ def test_a_missing_local_data_folder_is_an_error(school_copy, tmp_path):
 
     cfg = school_copy / "examples" / "school" / "mkdocs.yml"
     cfg.write_text(cfg.read_text(encoding="utf-8").replace("local_data: [data]", "local_data: [dta]"), encoding="utf-8")
-    assert "examples/school/dta:1: is not a folder, but extra.handbook.local_data names it" in _school_check(school_copy)
+    assert "examples/school/mkdocs.yml:48: extra.handbook.local_data: 'dta' is not a folder next to mkdocs.yml" in _school_check(school_copy)
     # plain mkdocs says the same, and builds nothing
     r = handbook("-f", "examples/school/mkdocs.yml", "build", "-d", str(tmp_path / "out"), cwd=school_copy)
     assert r.returncode == 1 and "is not a folder" in r.stderr and not (tmp_path / "out").exists()

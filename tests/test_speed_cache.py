@@ -1,5 +1,5 @@
 """Build caches keep the same results: a data file that passed its schema check is remembered
-between builds (macros/data.py), and a changed or broken file is still checked and reported."""
+between builds (macros/data/schemas.py), and a changed or broken file is still checked and reported."""
 from __future__ import annotations
 
 import shutil
@@ -16,7 +16,7 @@ from macros.data import HandbookError, load
 def cache(tmp_path, monkeypatch) -> Path:
     d = tmp_path / "cache"
     d.mkdir()
-    monkeypatch.setattr(data, "_passed_dir", lambda: d)
+    monkeypatch.setattr(data.schemas, "_passed_dir", lambda: d)
     return d
 
 
@@ -40,7 +40,7 @@ def test_passed_files_are_remembered_and_skip_validation(tmp_path, cache, monkey
     def refuse(*args):
         raise AssertionError("validated again")
 
-    monkeypatch.setattr(data, "validate_schema", refuse)
+    monkeypatch.setattr(data.schemas, "validate_schema", refuse)
     second = load(d)
     assert second.lists == first.lists and second.case_studies == first.case_studies
 
@@ -54,7 +54,7 @@ def test_a_changed_file_is_checked_again_and_fails_as_without_the_cache(tmp_path
     glossary.write_text(text.replace("  - id: ", "  - idd: ", 1), encoding="utf-8")
     cached = _problems(d)
     assert "glossary.yml" in cached
-    monkeypatch.setattr(data, "_passed_dir", lambda: None)  # no cache at all
+    monkeypatch.setattr(data.schemas, "_passed_dir", lambda: None)  # no cache at all
     assert _problems(d) == cached
     assert not any("handbook-schema-passed" in p.name and p.stat().st_size for p in cache.iterdir())
 
@@ -70,10 +70,10 @@ def test_a_changed_schema_checks_every_file_again(tmp_path, cache):
 
 
 def test_without_a_safe_cache_folder_every_file_is_checked(tmp_path, monkeypatch):
-    monkeypatch.setattr(data, "_passed_dir", lambda: None)
+    monkeypatch.setattr(data.schemas, "_passed_dir", lambda: None)
     calls = []
     real = data.validate_schema
-    monkeypatch.setattr(data, "validate_schema", lambda *a: calls.append(1) or real(*a))
+    monkeypatch.setattr(data.schemas, "validate_schema", lambda *a: calls.append(1) or real(*a))
     d = _data_copy(tmp_path)
     load(d)
     load(d)
