@@ -34,6 +34,7 @@ DATA_FILES = (
     "prompts",
     "case-studies",
     "forms",
+    "ui",  # the interface's words (macros/ui_text.py)
 )
 OPTIONAL_FILES: set[str] = set()
 LIST_FILES = ("lists", "guidance", "embedding")
