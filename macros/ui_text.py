@@ -104,10 +104,10 @@ class UiText:
                 raise UnknownUiText(f"interface text '{key}' has {{{text}}}, which the template does not fill")
         return Markup("".join(out))
 
-    def __call__(self, key: str, **values) -> Markup:
+    def __call__(self, key: str, /, **values) -> Markup:
         return self._fill(key, values, html, escape)  # values: data text, escaped as Jinja escapes it
 
-    def md(self, key: str, **values) -> Markup:
+    def md(self, key: str, /, **values) -> Markup:
         return self._fill(key, values, self._md_keep_spaces)
 
     def _md_keep_spaces(self, text: str) -> Markup:
@@ -118,7 +118,7 @@ class UiText:
         trail = " " if text[-1].isspace() else ""
         return Markup(lead) + self._md(text) + Markup(trail)
 
-    def plain(self, key: str, **values) -> str:
+    def plain(self, key: str, /, **values) -> str:
         return str(self._fill(key, values, str))
 
     def script_attrs(self, group: str) -> Markup:
