@@ -74,6 +74,7 @@ def test_values_and_placeholders_are_escaped_where_they_land():
     assert ui.md("g.h", n=3, title="[x](y) {#id}") == "Heading 3: &#42;&#91;x&#93;&#40;y&#41; &#123;&#35;id&#125;&#42;"
     assert ui.plain("g.t", who="<me>") == 'Say <b>"<me>"</b> & go'
     assert ui.script_attrs("g") == ' data-hb-i18n-s="x &#34;{n}&#34; &lt;y&gt;"'
+    assert ui("g.t", who="it's") == "Say &lt;b&gt;&#34;it&#39;s&#34;&lt;/b&gt; &amp; go"  # data: as Jinja escapes it
 
 
 def test_a_template_asking_for_a_missing_key_or_placeholder_is_told_which():
@@ -208,6 +209,16 @@ def test_no_template_writes_english_of_its_own():
             for word in re.findall(r"[A-Za-z]{2,}", text):
                 problems.append(f"{t.name}: {word!r} in {' '.join(text.split())[:80]!r}")
     assert not problems, "\n".join(problems)
+
+
+def test_templates_quote_attributes_with_double_quotes():
+    """ui() escapes & < > and " but leaves an apostrophe as it is (so the pages did not change): safe in
+    text and in attributes quoted with ", which is how every template quotes them."""
+    single = []
+    for t in TEMPLATES:
+        markup = JINJA.sub(" ", t.read_text(encoding="utf-8"))
+        single += [f"{t.name}: {m}" for m in re.findall(r"<[^>]*\s[a-zA-Z-]+='[^>]*>", markup)]
+    assert not single, single
 
 
 def _used_keys() -> tuple[set[str], set[str]]:
