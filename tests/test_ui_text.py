@@ -389,3 +389,23 @@ def test_the_case_filter_says_what_the_catalogue_says_from_files(marked_site, br
         assert not errors, errors
     finally:
         ctx.close()
+
+
+def test_a_schools_local_ui_file_rewords_a_group_and_is_checked_like_the_core(tmp_path):
+    """A local data folder's ui.yml (a school's edition, or a translation) replaces the groups it gives;
+    it is checked against the same schema, so a group it gives must be whole (file:line otherwise)."""
+    from macros.data import HandbookError, load
+    from macros.render import md
+    from macros.ui_text import from_handbook
+
+    local = tmp_path / "local"
+    local.mkdir()
+    (local / "ui.yml").write_text("contacts:\n  title: Pwy i holi\n  title-school: Pwy i holi yn yr ysgol hon\n"
+                                  "  none: Gofynnwch i'ch rheolwr llinell.\n", encoding="utf-8")
+    ui = from_handbook(load(ROOT / "data", [local]), md)
+    assert ui("contacts.title-school") == "Pwy i holi yn yr ysgol hon"
+    assert ui("case-studies.any") == "Any"  # what the local file does not give stays the core's
+    (local / "ui.yml").write_text("contacts:\n  title: Pwy i holi\n", encoding="utf-8")
+    with pytest.raises(HandbookError) as err:
+        load(ROOT / "data", [local])
+    assert f"{local / 'ui.yml'}:2: field 'title-school': is required but missing" in str(err.value), str(err.value)
