@@ -52,6 +52,8 @@ def define_env(env):
     env.conf["extra"]["handbook"]["max_answer_chars"] = MAX_ANSWER_CHARS
     renderer = Renderer(hb, link=link, pages=pages, page_titles=_page_titles(env.conf["nav"]), namespace=settings.namespace)
     renderer.site_name = env.conf.get("site_name") or ""
+    # The interface's words (data/ui.yml) for the theme's templates too (overrides/): config.extra.handbook.ui
+    env.conf["extra"]["handbook"]["ui"] = renderer.ui
     renderer.current_page = lambda: env.page.file.src_uri if env.page is not None else None  # ids are checked per page
     renderer.school_contacts = settings.contacts
     renderer.school_welcome = settings.welcome  # a school's welcome for the home page: {{ welcome() }}

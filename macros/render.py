@@ -14,7 +14,7 @@ from typing import Callable
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from . import coaching_log as coaching_log_model, learning_record, self_check
+from . import coaching_log as coaching_log_model, learning_record, self_check, ui_text
 from .data import Handbook
 from .errors import DuplicateHtmlId, UnknownId  # noqa: F401  (UnknownId: tests import it from here)
 from .registry import MACROS, PageIndex
@@ -111,7 +111,8 @@ class Renderer:
             md=md,
             row_field=self._row_field,
         )
-        self.env.globals.update(BREAK=BREAK, cite=self.cite, link=lambda page, anchor="": self.link(page, anchor), hb=hb,
+        self.ui = ui_text.from_handbook(hb, md)  # the interface's words (data/ui.yml): {{ ui("group.key") }}
+        self.env.globals.update(ui=self.ui, BREAK=BREAK, cite=self.cite, link=lambda page, anchor="": self.link(page, anchor), hb=hb,
                                 prompt_fields=lambda pid: self_check.prompt_fields(hb, pid))
         self._cite_template = self.env.get_template("cite.html")
 

@@ -171,6 +171,8 @@ def test_every_text_field_reads_as_itself(hostile_site):
             kinds.setdefault("/".join(path), []).append(node)
 
     for f in sorted((hostile_site.parent / "data").glob("*.yml")):
+        if f.stem == "ui":
+            continue  # interface text: filled in around data, so not word for word (tests/test_ui_text.py shows each key)
         walk(yaml.safe_load(f.read_text(encoding="utf-8")), (f.stem,))
     assert len(kinds) > 50, sorted(kinds)
     missing = [k for k, values in kinds.items()

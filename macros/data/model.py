@@ -20,6 +20,7 @@ DATA_FILES = (
     "prompts",
     "case-studies",
     "forms",
+    "ui",  # the interface's words (macros/ui_text.py)
 )
 LIST_FILES = ("lists", "guidance", "embedding")
 

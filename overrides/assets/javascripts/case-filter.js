@@ -103,9 +103,9 @@
       });
       if (table) table.hidden = shown === 0;
       if (clear) clear.hidden = !active;
-      var text = shown === 0
-        ? "No case study matches all of these choices. Choose \u201cAny\u201d in one of the lists, or clear the filters."
-        : "Showing " + shown + " of " + rows.length + " case studies.";
+      var text = shown === 0  /* the words: data/ui.yml, case-studies: script: (hb.text, ui-text.js) */
+        ? window.hb.text(root, "none")
+        : window.hb.text(root, "showing", { shown: shown, total: rows.length });
       if (status.textContent !== text) status.textContent = text;
     }
 
