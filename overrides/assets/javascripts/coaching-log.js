@@ -230,7 +230,6 @@
       place(relBox, rels.map(function (r) {
         var sec = oldRels[r.id] || fromTemplate(relTemplate);
         sec.hbRow = r.id;
-        var label = r.label || "";
         var input = sec.querySelector("[data-hb-log-rel-label]");
         var v = wanted(relKey, r, "label");
         if (input !== document.activeElement && input.value !== v) input.value = v;
