@@ -84,7 +84,7 @@
     return "r" + Date.now().toString(36) + Math.random().toString(36).slice(2, 6);
   }
 
-  window.hb.register("hb-self-check", function (form) {
+  window.hb.register("hb-self-check", function (form, teardown) {
     var status = form.querySelector("[data-hb-status]");
     var pending = false;
     var note = "";
@@ -170,8 +170,8 @@
       note = what ? what + " " : "";
     }
 
-    store.onSaved(function (ok) {
-      if (!pending || !status || !document.body.contains(form)) return;
+    teardown(store.onSaved(function (ok) {
+      if (!pending || !status) return;
       pending = false;
       var key = edited && edited.getAttribute("data-hb-key");
       if (!ok) {
@@ -189,7 +189,7 @@
         }
       }
       note = "";
-    });
+    }));
 
     form.addEventListener("focusin", function (e) {
       if (e.target.getAttribute && e.target.getAttribute("data-hb-key") !== announced) announced = null;
@@ -205,7 +205,12 @@
       limit(el);
       dateText(el);
       var rows = el.closest("[data-hb-rows]");
-      if (rows) { rows.hbWidget.quiet(); if (rows.hbWidget.save()) saving(el); return; }
+      if (rows) {
+        var w = rowsWidgets.filter(function (x) { return x.box === rows; })[0];
+        w.quiet();
+        if (w.save()) saving(el);
+        return;
+      }
       if (el.classList.contains("hb-field__rank")) checkRanks();
       if (el.type === "radio" && !el.checked) return;
       if (!store.set(el.getAttribute("data-hb-key"), readControl(el))) return;
@@ -255,14 +260,14 @@
 
     function checkRanks() {
       if (!allRanks.length) return;
-      var seen = Object.create(null), dupes = Object.create(null);
+      var seen = Object.create(null), dupes = Object.create(null), counted = [];
       ranks.forEach(function (input) {
         var key = input.getAttribute("data-hb-key");
         var itemKey = key.slice(0, key.lastIndexOf("."));
         var guard = store.get(itemKey + "." + input.getAttribute("data-hb-unique-field"));
         var v = input.value.trim();
-        input.hbCounted = guard === input.getAttribute("data-hb-unique-value") && v !== "";
-        if (input.hbCounted) {
+        if (guard === input.getAttribute("data-hb-unique-value") && v !== "") {
+          counted.push(input);
           if (seen[v]) dupes[v] = true;
           seen[v] = true;
         }
@@ -270,7 +275,7 @@
       var bad = Object.keys(dupes).sort(function (a, b) { return a - b; });
       allRanks.forEach(function (input) {
         var out = rangeCheck(input);
-        var clash = !!(input.hbCounted && dupes[input.value.trim()]);
+        var clash = counted.indexOf(input) >= 0 && !!dupes[input.value.trim()];
         if (clash || out) input.setAttribute("aria-invalid", "true");
         else input.removeAttribute("aria-invalid");
         if (clash) input.setAttribute("aria-errormessage", rankMsg.id);
@@ -297,8 +302,7 @@
 
       /* What happened to the rows ("Target 2 removed." with an Undo button), beside the Add button,
        * in a polite live region; it goes when the next action starts. */
-      var notice = document.createElement("p");
-      notice.className = "hb-rows__notice";
+      var notice = window.hb.ui.el("p", "hb-rows__notice");
       notice.setAttribute("role", "status");
       add.parentNode.insertBefore(notice, add.nextSibling);
       function quiet() {
@@ -306,23 +310,9 @@
         notice.classList.remove("hb-rows__notice--shown");
       }
       function tell(text, undo) {
-        notice.textContent = "";
-        var t = document.createElement("span");
-        t.className = "hb-msg hb-msg--ok";
-        t.textContent = text;
-        notice.appendChild(t);
         notice.classList.add("hb-rows__notice--shown");
-        if (!undo) return null;
-        notice.appendChild(document.createTextNode(" "));
-        var b = document.createElement("button");
-        b.type = "button";
-        b.className = "md-button hb-rows__undo";
-        b.setAttribute("data-hb-undo", "");
-        b.textContent = "Undo";
-        b.setAttribute("aria-label", "Undo: bring back " + text.replace(/ removed\.$/, "").toLowerCase());
-        b.addEventListener("click", function () { quiet(); undo(); });
-        notice.appendChild(b);
-        return b;
+        return window.hb.ui.tell(notice, text, undo && function () { quiet(); undo(); }, "span", "hb-msg hb-msg--ok",
+          "Undo: bring back " + text.replace(/ removed\.$/, "").toLowerCase());
       }
 
       function hasText(li) {
@@ -431,12 +421,10 @@
         tell(label + " " + n + " added.", null);
       });
 
-      var widget = { render: render, refresh: refresh, save: save, quiet: quiet };
-      box.hbWidget = widget;
-      return widget;
+      return { box: box, render: render, refresh: refresh, save: save, quiet: quiet };
     });
 
-    store.onChange(function (source) { if (source === "replace" && document.body.contains(form)) fill(); });
+    teardown(store.onChange(function (source) { if (source === "replace") fill(); }));
     form.classList.add("hb-self-check--ready");
     fill();
   });
