@@ -21,8 +21,21 @@
   function has(o, k) { return own.call(o, k); }
   function dict() { return Object.create(null); }
 
+  /* The build's manifest of fields: <script type=application/json id=hb-manifest> after the record.
+   * Material's instant navigation re-inserts every inline script of the page it shows as a plain
+   * script (no id, no type), so then it is the inline script that holds the manifest. */
+  function readManifest() {
+    var el = document.getElementById("hb-manifest");
+    if (!el) {
+      el = Array.prototype.filter.call(document.querySelectorAll(".md-content script:not([src])"), function (s) {
+        return /^\s*\{/.test(s.textContent) && s.textContent.indexOf('"sections"') >= 0;
+      })[0];
+    }
+    return JSON.parse(el.textContent);
+  }
+
   hb.register("hb-learning-record", function (root, teardown) {
-    var manifest = JSON.parse(document.getElementById("hb-manifest").textContent);
+    var manifest = readManifest();
     var status = root.querySelector("[data-hb-record-status]");
     var NAME = manifest.name_key, SNAPS = manifest.snapshots_key;
     /* Maps without a prototype: an id such as "constructor" is a key like any other. */
