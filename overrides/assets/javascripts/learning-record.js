@@ -4,19 +4,21 @@
  * are shown the same way whatever they are: grouped (if their manifest names a group column) and
  * dated.
  *
- * The component is in four parts, each in its own file, sharing one record object `r` (the
- * manifest indexed by key, how an answer is shown, the status line and the confirmation panel):
- *   learning-record.js  this view: the answers, progress, name and title block, the actions bar;
- *   record-chart.js     hb.record.chart: the coach and mentor ratings chart and its snapshots;
- *   record-export.js    hb.record.export: Markdown, "Download for a meeting" (.docx, written by
- *                       record-docx.js, loaded only when asked for);
- *   record-import.js    hb.record.import: a backup file to restore (merge or replace, checked,
- *                       previewed, never silent) and the copies kept aside in this browser. */
+ * The component is in four parts, each a function of its own below, sharing one record object `r`
+ * (the manifest indexed by key, how an answer is shown, the status line and the confirmation panel):
+ *   the view (the component itself): the answers, progress, name and title block, the actions bar;
+ *   chartPart: the coach and mentor ratings chart and its snapshots;
+ *   exportPart: Markdown, "Download for a meeting" (.docx, written by record-docx.js, loaded only
+ *     when asked for);
+ *   importPart: a backup file to restore (merge or replace, checked, previewed, never silent) and
+ *     the copies kept aside in this browser. */
 (function () {
   "use strict";
 
-  var hb = window.hb, store = hb.storage, ui = hb.ui, ukDate = hb.ukDate;
-  var parts = hb.record = hb.record || {};
+  var hb = window.hb, store = hb.storage, ui = hb.ui, node = ui.el, ukDate = hb.ukDate, today = hb.today;
+  /* record-docx.js sits beside this script (or beside the bundle that holds it): it is loaded from
+   * there, the one way, when "Download for a meeting" is first pressed. */
+  var HERE = document.currentScript && document.currentScript.src;
   var own = Object.prototype.hasOwnProperty;
   function has(o, k) { return own.call(o, k); }
   function dict() { return Object.create(null); }
@@ -120,39 +122,21 @@
       rowsModel(def, rows).forEach(function (g) {
         var parent = frag;
         if (g.title) {
-          parent = document.createElement("div");
-          parent.className = "hb-record__group";
-          var gh = document.createElement("p");
-          gh.className = "hb-record__group-title";
-          gh.textContent = g.title;
-          parent.appendChild(gh);
-          frag.appendChild(parent);
+          parent = frag.appendChild(node("div", "hb-record__group"));
+          parent.appendChild(node("p", "hb-record__group-title", g.title));
         }
-        var ol = document.createElement("ul");
-        ol.className = "hb-record__row-list";
+        var ol = parent.appendChild(node("ul", "hb-record__row-list"));
         g.entries.forEach(function (en) {
-          var li = document.createElement("li");
-          var h = document.createElement("p");
-          var strong = document.createElement("strong");
-          strong.textContent = en.title;
-          h.appendChild(strong);
-          li.appendChild(h);
-          var dl = document.createElement("dl");
-          dl.className = "hb-record__answers";
+          var li = ol.appendChild(node("li"));
+          li.appendChild(node("p")).appendChild(node("strong", null, en.title));
+          var dl = li.appendChild(node("dl", "hb-record__answers"));
           en.items.forEach(function (it) {
             if (!it.value && !showAll) return;
-            var wrap = document.createElement("div");
-            wrap.className = "hb-record__answer";
-            var dt = document.createElement("dt"), dd = document.createElement("dd");
-            dt.textContent = it.label;
-            dd.textContent = it.value || "Not written yet";
-            if (!it.value) dd.className = "hb-record__empty";
-            wrap.appendChild(dt); wrap.appendChild(dd); dl.appendChild(wrap);
+            var wrap = dl.appendChild(node("div", "hb-record__answer"));
+            wrap.appendChild(node("dt", null, it.label));
+            wrap.appendChild(node("dd", it.value ? null : "hb-record__empty", it.value || "Not written yet"));
           });
-          li.appendChild(dl);
-          ol.appendChild(li);
         });
-        parent.appendChild(ol);
       });
       return frag;
     }
@@ -172,10 +156,7 @@
         var key = box.getAttribute("data-hb-answer-rows"), def = rowsDefs[key], rows = all[key];
         box.textContent = "";
         if (!Array.isArray(rows) || !rows.length) {
-          var p = document.createElement("p");
-          p.className = "hb-record__empty";
-          p.textContent = "No " + (def.plural || def.label.toLowerCase() + "s") + " yet.";
-          box.appendChild(p);
+          box.appendChild(node("p", "hb-record__empty", "No " + (def.plural || def.label.toLowerCase() + "s") + " yet."));
           return;
         }
         box.appendChild(rowsDom(def, rows));
@@ -222,10 +203,9 @@
       list.textContent = "";
       var keys = Object.keys(all).filter(isOrphan).sort();
       keys.forEach(function (k) {
-        var wrap = document.createElement("div"), dt = document.createElement("dt"), dd = document.createElement("dd");
-        dt.textContent = k;
-        dd.textContent = orphanText(all[k], k);
-        wrap.appendChild(dt); wrap.appendChild(dd); list.appendChild(wrap);
+        var wrap = list.appendChild(node("div"));
+        wrap.appendChild(node("dt", null, k));
+        wrap.appendChild(node("dd", null, orphanText(all[k], k)));
       });
       box.hidden = keys.length === 0;
     }
@@ -252,10 +232,10 @@
     /* What the parts share. */
     var r = {
       root: root, manifest: manifest, NAME: NAME, SNAPS: SNAPS, fields: fields, rowsDefs: rowsDefs, entryOf: entryOf,
-      has: has, dict: dict, shown: shown, itemName: itemName, isOrphan: isOrphan, orphanText: orphanText,
+      shown: shown, itemName: itemName, isOrphan: isOrphan, orphanText: orphanText,
       answered: answered, rowsModel: rowsModel, say: say, ask: ask
     };
-    var chart = parts.chart(r), out = parts.export(r, chart), imports = parts.import(r);
+    var chart = chartPart(r), out = exportPart(r, chart), imports = importPart(r);
 
     root.querySelector("[data-hb-actions]").addEventListener("click", function (e) {
       var btn = e.target.closest("[data-hb-action]");
@@ -310,4 +290,504 @@
     /* The answers are filled in after the first paint, so the page shows at once (issue #12). */
     requestAnimationFrame(function () { requestAnimationFrame(function () { setTimeout(render, 0); }); });
   });
+
+  /* The chart part: the learning record's coach and mentor ratings side by side, its summary in
+   * words, and snapshots of the ratings over time (kept in the answers document, so in the backup
+   * file). */
+  function chartPart(r) {
+    var root = r.root, manifest = r.manifest, SNAPS = r.SNAPS, fields = r.fields, entryOf = r.entryOf;
+    var shown = r.shown, answered = r.answered, say = r.say, ask = r.ask;
+
+    /* ---- the coach and mentor ratings side by side (HTML drawn by the build at its final size:
+     * only the bars' widths and the values change, so nothing moves) */
+    var chartBox = document.querySelector("[data-hb-chart]");
+    var summaryBox = chartBox && chartBox.querySelector("[data-hb-chart-summary]");
+    var emptySummary = summaryBox ? summaryBox.cloneNode(true) : null;
+
+    function levelOf(v) {
+      var c = manifest.chart;
+      for (var i = 0; i < c.levels.length; i++) if (c.levels[i].id === v) return i;
+      return -1;
+    }
+
+    function snapList(all) {
+      var v = all[SNAPS];
+      return Array.isArray(v) ? v.slice().sort(function (a, b) { return a.date < b.date ? -1 : a.date > b.date ? 1 : 0; }) : [];
+    }
+
+    function chart(all) {
+      var c = manifest.chart;
+      if (!c || !chartBox) return;
+      var snaps = snapList(all), first = snaps[0], latest = snaps.length > 1 ? snaps[snaps.length - 1] : null;
+      var n = c.levels.length;
+      function width(el, v) {
+        var i = levelOf(v);
+        el.style.width = i >= 0 ? ((i + 1) * 100 / n) + "%" : "0";
+      }
+      chartBox.querySelectorAll("[data-hb-bar]").forEach(function (el) { width(el, all[el.getAttribute("data-hb-bar")]); });
+      chartBox.querySelectorAll("[data-hb-bar-first]").forEach(function (el) { width(el, first && first[el.getAttribute("data-hb-bar-first")]); });
+      chartBox.querySelectorAll("[data-hb-bar-latest]").forEach(function (el) { width(el, latest && latest[el.getAttribute("data-hb-bar-latest")]); });
+      chartBox.querySelectorAll("[data-hb-bar-value]").forEach(function (el) {
+        var i = levelOf(all[el.getAttribute("data-hb-bar-value")]);
+        el.textContent = i >= 0 ? c.levels[i].label : "Not rated";
+      });
+      chartBox.classList.toggle("hb-record__chart--compare", !!first);
+      chartBox.classList.toggle("hb-record__chart--two", !!latest);
+      /* on paper, only the items rated (now or in a snapshot) */
+      chartBox.querySelectorAll(".hb-rchart__row").forEach(function (row) {
+        var any = false;
+        row.querySelectorAll("[data-hb-bar], [data-hb-bar-first], [data-hb-bar-latest]").forEach(function (b) { if (b.style.width && b.style.width !== "0px" && b.style.width !== "0") any = true; });
+        row.classList.toggle("hb-rchart__row--unrated", !any);
+      });
+      var words = summary(all, snaps);
+      chartBox.classList.toggle("hb-record__chart--empty", !words);
+      if (!summaryBox) return;
+      summaryBox.textContent = "";
+      if (words) summaryBox.textContent = words;
+      else Array.prototype.forEach.call(emptySummary.childNodes, function (nd) { summaryBox.appendChild(nd.cloneNode(true)); });
+    }
+
+    /* The chart in words: for each side, how many are rated, the strongest and the ones to develop;
+     * and what changed since the first snapshot. "" if nothing is rated. */
+    function summary(all, snaps) {
+      var c = manifest.chart, out = [];
+      [["a", "As a coach"], ["b", "As a mentor"]].forEach(function (side) {
+        var rated = [], total = 0;
+        c.rows.forEach(function (r) {
+          var key = r[side[0]];
+          if (!key) return;
+          total++;
+          var i = levelOf(all[key]);
+          if (i >= 0) rated.push({ label: side[0] === "a" ? r.a_label : r.b_label, level: i });
+        });
+        if (!rated.length) return;
+        var hi = Math.max.apply(null, rated.map(function (x) { return x.level; }));
+        var lo = Math.min.apply(null, rated.map(function (x) { return x.level; }));
+        function names(lv) { return list(rated.filter(function (x) { return x.level === lv; }).map(function (x) { return x.label; })); }
+        var s = side[1] + " you have rated " + rated.length + " of " + total + " items";
+        if (hi === lo) s += ", all " + c.levels[hi].label + ".";
+        else s += ": strongest " + names(hi) + " (" + c.levels[hi].label + "); most to develop " + names(lo) + " (" + c.levels[lo].label + ").";
+        out.push(s);
+      });
+      if (!out.length) return "";
+      if (snaps.length) {
+        var first = snaps[0], up = 0, down = 0, same = 0;
+        manifest.snapshot_keys.forEach(function (k) {
+          if (!has(first, k) || !fields[k]) return;
+          var opts = fields[k].options.map(function (o) { return o.id; });
+          var a = opts.indexOf(first[k]), b = opts.indexOf(all[k]);
+          if (a < 0 || b < 0) return;
+          if (b > a) up++; else if (b < a) down++; else same++;
+        });
+        out.push("Since your first snapshot (" + ukDate(first.date) + "): " + up + " rating" + (up === 1 ? "" : "s") + " up, " + down + " down and " + same + " the same.");
+      }
+      return out.join(" ");
+    }
+
+    function list(names) {
+      if (names.length < 2) return names.join("");
+      return names.slice(0, -1).join(", ") + " and " + names[names.length - 1];
+    }
+
+    /* ---- snapshots of self-ratings, kept in the answers document (so in the backup file) */
+    var snapBox = root.ownerDocument.querySelector("[data-hb-snapshots]");
+
+    /* [{title, head: [...], rows: [[item, first, latest, now]]}] per form, for ratings that changed or were snapshotted */
+    function snapTables(all) {
+      var snaps = snapList(all);
+      if (!snaps.length) return [];
+      var first = snaps[0], latest = snaps.length > 1 ? snaps[snaps.length - 1] : null;
+      var head = ["Item", "First snapshot, " + ukDate(first.date)];
+      if (latest) head.push("Latest snapshot, " + ukDate(latest.date));
+      head.push("Now");
+      var byEntry = [], index = dict();
+      manifest.snapshot_keys.forEach(function (k) {
+        var inFirst = has(first, k), inLatest = latest && has(latest, k);
+        if (!inFirst && !inLatest && !answered(all[k])) return;
+        var e = entryOf[k];
+        if (!has(index, e.id)) { index[e.id] = { title: e.title, head: head, rows: [] }; byEntry.push(index[e.id]); }
+        var f = fields[k], row = [(f.item || f.label)];
+        row.push(inFirst ? shown(k, first[k]) : "Not rated");
+        if (latest) row.push(inLatest ? shown(k, latest[k]) : "Not rated");
+        row.push(answered(all[k]) ? shown(k, all[k]) : "Not rated");
+        index[e.id].rows.push(row);
+      });
+      return byEntry;
+    }
+
+    function snapshots(all) {
+      if (!snapBox) return;
+      snapBox.hidden = false;
+      var box = snapBox.querySelector("[data-hb-snapshot-list]");
+      box.textContent = "";
+      var snaps = snapList(all);
+      snapBox.classList.toggle("hb-record__snapshots--none", !snaps.length);
+      box.appendChild(node("p", null, snaps.length ? "You have saved " + snaps.length + " snapshot" + (snaps.length === 1 ? "" : "s") + ": " +
+        list(snaps.map(function (s) { return ukDate(s.date); })) + "." : "You have not saved a snapshot yet."));
+      if (!snaps.length) return;
+      var ul = box.appendChild(node("ul", "hb-record__snapshot-list"));
+      snaps.forEach(function (s) {
+        var li = ul.appendChild(node("li"));
+        var n = Object.keys(s).filter(function (k) { return k !== "id" && k !== "date"; }).length;
+        li.appendChild(document.createTextNode(ukDate(s.date) + ": " + n + " rating" + (n === 1 ? "" : "s") + " "));
+        li.appendChild(hb.ui.button("Delete", function (btn) {
+          ask("Delete the snapshot of " + ukDate(s.date) + "?", ["This removes the snapshot from your record. Your ratings now are not changed."],
+            "Yes, delete this snapshot", function () {
+              var rest = (Array.isArray(store.get(SNAPS)) ? store.get(SNAPS) : []).filter(function (x) { return x.id !== s.id; });
+              store.set(SNAPS, rest);
+              store.flush();
+              say("The snapshot of " + ukDate(s.date) + " was deleted.");
+              snapBox.querySelector("[data-hb-snapshot-save]").focus();
+            }, btn);
+        }, null, " the snapshot of " + ukDate(s.date)));
+      });
+      snapTables(all).forEach(function (t) {
+        var table = box.appendChild(node("table", "hb-record__snapshot-table"));
+        table.createCaption().textContent = t.title;
+        var tr = table.createTHead().insertRow();
+        t.head.forEach(function (h) { tr.appendChild(node("th", null, h)).scope = "col"; });
+        var tb = table.createTBody();
+        t.rows.forEach(function (r) {
+          var row = tb.insertRow();
+          r.forEach(function (cell, i) {
+            var c = row.appendChild(node(i ? "td" : "th", null, cell));
+            if (!i) c.scope = "row";
+          });
+        });
+      });
+    }
+
+    if (snapBox) snapBox.querySelector("[data-hb-snapshot-save]").addEventListener("click", function () {
+      var all = store.all(), row = dict(), n = 0;
+      row.id = "snapshot-" + Date.now().toString(36);
+      row.date = new Date().toISOString();
+      manifest.snapshot_keys.forEach(function (k) { if (typeof all[k] === "string" && all[k]) { row[k] = all[k]; n++; } });
+      if (!n) { say("There is nothing to keep in a snapshot yet: rate yourself first (the coach and mentor self-assessments, or the review against the ten principles)."); return; }
+      var rows = snapList(all).concat([row]);
+      store.set(SNAPS, rows);
+      store.flush();
+      say("Snapshot saved: " + n + " rating" + (n === 1 ? "" : "s") + " on " + ukDate(row.date) + ".");
+    });
+
+    return {
+      render: function (all) { chart(all); snapshots(all); },
+      snapTables: snapTables
+    };
+  }
+
+  /* The export part: what the learning record's downloads hold (the answered prompts, in the
+   * record's order): Markdown, and "Download for a meeting" (.docx, written by record-docx.js, loaded
+   * only when that button is pressed). */
+  function exportPart(r, chart) {
+    var manifest = r.manifest, NAME = r.NAME, shown = r.shown, answered = r.answered, say = r.say;
+
+    function siteName() { return manifest.site_name || document.title.split(" - ").pop(); }
+
+    function recordModel() {
+      var all = store.all(), sections = [];
+      manifest.sections.forEach(function (sec) {
+        var entries = [];
+        sec.entries.forEach(function (e) {
+          var got = e.fields.filter(function (f) { return answered(all[f.key]); });
+          var rows = e.rows && Array.isArray(all[e.rows.key]) ? all[e.rows.key] : [];
+          if (!got.length && !rows.length) return;
+          entries.push({
+            title: e.title,
+            items: got.map(function (f) { return { label: (f.item ? f.item + ": " : "") + f.label, value: shown(f.key, all[f.key]) }; }),
+            groups: rows.length ? r.rowsModel(e.rows, rows) : []
+          });
+        });
+        if (entries.length) sections.push({ title: sec.title, entries: entries });
+      });
+      return {
+        name: typeof all[NAME] === "string" ? all[NAME].trim() : "",
+        date: ukDate(today()),
+        site: siteName(),
+        sections: sections,
+        snapshots: chart.snapTables(all),
+        orphans: Object.keys(all).filter(r.isOrphan).sort().map(function (k) { return { label: k, value: r.orphanText(all[k], k) }; })
+      };
+    }
+
+    /* Text as Markdown that shows it as it is: no raw HTML, link, emphasis or code; a line that
+     * starts like a heading, list, quote, rule or code block stays a line of text. */
+    function mdText(s) {
+      return String(s)
+        .replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\|/g, "&#124;")
+        .replace(/[\\`*_{}\[\]]/g, "\\$&")
+        .split(/\r?\n/).map(function (line) {
+          return line
+            .replace(/^[ \t]/, "&#32;")
+            .replace(/^([#+=~-])/, function (m) { return "&#" + m.charCodeAt(0) + ";"; })
+            .replace(/^(\d+)([.)])/, function (m, d, p) { return d + "&#" + p.charCodeAt(0) + ";"; });
+        }).join("\n");
+    }
+
+    function markdown() {
+      var m = recordModel();
+      var out = ["# My learning record" + (m.name ? ": " + mdText(m.name) : ""), "", mdText(m.site) + ", " + m.date + ".", ""];
+      m.sections.forEach(function (sec) {
+        out.push("## " + mdText(sec.title), "");
+        sec.entries.forEach(function (e) {
+          out.push("### " + mdText(e.title), "");
+          e.items.forEach(function (it) {
+            out.push("**" + mdText(it.label) + "**", "", mdText(it.value).replace(/\n/g, "  \n"), "");
+          });
+          e.groups.forEach(function (g) {
+            if (g.title) out.push("#### " + mdText(g.title), "");
+            g.entries.forEach(function (r) {
+              out.push("**" + mdText(r.title) + "**", "");
+              r.items.forEach(function (it) { if (it.value) out.push("- " + mdText(it.label) + ": " + mdText(it.value.replace(/\r?\n/g, " "))); });
+              out.push("");
+            });
+          });
+        });
+      });
+      if (m.snapshots.length) {
+        out.push("## Progress over time", "");
+        m.snapshots.forEach(function (t) {
+          out.push("### " + mdText(t.title), "");
+          t.rows.forEach(function (r) {
+            out.push("- " + mdText(r[0]) + ": " + r.slice(1).map(function (v, i) { return mdText(t.head[i + 1] + ": " + v); }).join("; "));
+          });
+          out.push("");
+        });
+      }
+      if (m.orphans.length) {
+        out.push("## Answers to prompts no longer in the handbook", "");
+        m.orphans.forEach(function (o) { out.push("- " + mdText(o.label + ": " + o.value.replace(/\r?\n/g, " "))); });
+      }
+      return out.join("\n") + "\n";
+    }
+
+    /* The same record as blocks for the document for a meeting (record-docx.js) */
+    function docBlocks() {
+      var m = recordModel(), b = [];
+      b.push({ type: "title", text: "My learning record" + (m.name ? ": " + m.name : "") });
+      b.push({ type: "muted", text: m.site + ", " + m.date });
+      if (!m.sections.length && !m.snapshots.length) b.push({ type: "p", text: "Nothing has been answered yet." });
+      m.sections.forEach(function (sec) {
+        b.push({ type: "h1", text: sec.title });
+        sec.entries.forEach(function (e) {
+          b.push({ type: "h2", text: e.title });
+          e.items.forEach(function (it) { b.push({ type: "label", text: it.label }, { type: "p", text: it.value }); });
+          e.groups.forEach(function (g) {
+            if (g.title) b.push({ type: "h3", text: g.title });
+            g.entries.forEach(function (r) {
+              b.push({ type: "label", text: r.title });
+              r.items.forEach(function (it) { if (it.value) b.push({ type: "p", text: it.label + ": " + it.value }); });
+            });
+          });
+        });
+      });
+      if (m.snapshots.length) {
+        b.push({ type: "h1", text: "Progress over time" });
+        m.snapshots.forEach(function (t) { b.push({ type: "h2", text: t.title }, { type: "table", head: t.head, rows: t.rows }); });
+      }
+      if (m.orphans.length) {
+        b.push({ type: "h1", text: "Answers to prompts no longer in the handbook" });
+        m.orphans.forEach(function (o) { b.push({ type: "label", text: o.label }, { type: "p", text: o.value }); });
+      }
+      return b;
+    }
+
+    /* record-docx.js, from the site's own folder, the first time it is needed */
+    function withDocx(then) {
+      if (hb.docx) { then(); return; }
+      var s = node("script");
+      try { s.src = new URL("record-docx.js", HERE).href; } catch (e) { failed(); return; }
+      s.onload = function () { if (hb.docx) then(); else failed(); };
+      s.onerror = failed;
+      document.head.appendChild(s);
+      function failed() { say("The document could not be made: a part of the handbook (record-docx.js) is missing. Use Print or save as PDF instead."); }
+    }
+
+    function fileName(ext) { return "learning-record-" + store.namespace + "-" + today() + "." + ext; }
+
+    return {
+      markdown: function () {
+        store.download(fileName("md"), "text/markdown", markdown());
+        say("Your record was downloaded as a Markdown file.");
+      },
+      docx: function () {
+        store.flush();
+        withDocx(function () {
+          store.download(fileName("docx"), hb.docx.TYPE, hb.docx.build(docBlocks()));
+          say("Your record was downloaded as a Word document (.docx), which opens in Word, LibreOffice and Google Docs.");
+        });
+      }
+    };
+  }
+
+  /* The import part: bringing answers back into the learning record: a backup file (JSON) to
+   * restore, and the copies kept aside in this browser (unreadable, newer or unusable stored answers)
+   * to download, restore or delete. Always checked, previewed and merged or replaced on request,
+   * never silently. */
+  function importPart(r) {
+    var root = r.root, manifest = r.manifest, NAME = r.NAME, SNAPS = r.SNAPS, fields = r.fields, rowsDefs = r.rowsDefs;
+    var itemName = r.itemName, say = r.say, ask = r.ask;
+
+    /* Snapshots: a list of rows, each dated, each rating one of its item's choices. */
+    function badSnapshots(v) {
+      if (!Array.isArray(v)) return "its snapshots of your ratings ('" + SNAPS + "') are not a list";
+      for (var i = 0; i < v.length; i++) {
+        var r = v[i];
+        if (typeof r.date !== "string" || isNaN(new Date(r.date).getTime())) return "snapshot " + (i + 1) + " of your ratings has no date";
+        var ks = Object.keys(r);
+        for (var j = 0; j < ks.length; j++) {
+          var f = fields[ks[j]], val = r[ks[j]];
+          if (f && f.options && !f.options.some(function (o) { return o.id === val; })) {
+            return "snapshot " + (i + 1) + " of your ratings rates " + itemName(f) + " as " + JSON.stringify(val).slice(0, 80) + ", which is not one of that item's choices";
+          }
+        }
+      }
+      return null;
+    }
+
+    /* Each imported answer must fit its field: a rating one of the item's scale, a tick a tick,
+     * rows a list. Returns got, or {error} naming the item. */
+    function checked(got) {
+      if (got.error) return got;
+      var a = got.answers, keys = Object.keys(a);
+      for (var i = 0; i < keys.length; i++) {
+        var k = keys[i], v = a[k], f = fields[k], why = null;
+        if (k === NAME) { if (typeof v !== "string") why = "its name for printing ('" + k + "') is not text"; }
+        else if (k === SNAPS) why = badSnapshots(v);
+        else if (rowsDefs[k] && !Array.isArray(v)) why = "its answer to " + rowsDefs[k].label.toLowerCase() + "s ('" + k + "') is not a list of " + rowsDefs[k].label.toLowerCase() + "s";
+        else if (f && f.options) {
+          var ok = typeof v === "string" && f.options.some(function (o) { return o.id === v; });
+          if (!ok) why = "its answer to " + itemName(f) + " ('" + k + "') is " + JSON.stringify(v).slice(0, 80) +
+            ", which is not one of that item's choices (" + f.options.map(function (o) { return o.label; }).join(", ") + ")";
+        } else if (f && f.type === "check" && v !== true) why = "its answer to " + itemName(f) + " ('" + k + "') is not a tick";
+        else if (f && f.type !== "check" && typeof v !== "string") why = "its answer to " + itemName(f) + " ('" + k + "') is not text";
+        if (why) return { error: "The file could not be imported because " + why + "." };
+      }
+      return got;
+    }
+
+    function describeChanges(next) {
+      var cur = store.all(), added = 0, changed = 0, removed = 0;
+      Object.keys(next).forEach(function (k) {
+        if (!has(cur, k)) added++;
+        else if (JSON.stringify(cur[k]) !== JSON.stringify(next[k])) changed++;
+      });
+      Object.keys(cur).forEach(function (k) { if (!has(next, k)) removed++; });
+      return { added: added, changed: changed, removed: removed, same: Object.keys(next).length - added - changed };
+    }
+
+    /* Merge: every answer kept; the file's answer wins where both have one; lists (targets, log
+     * entries, snapshots) are combined row by row (same id: the file's row). */
+    function merged(next) {
+      var out = store.all();
+      Object.keys(next).forEach(function (k) {
+        if (Array.isArray(next[k]) && Array.isArray(out[k])) {
+          var rows = out[k].slice(), at = dict();
+          rows.forEach(function (r, i) { at[r.id] = i; });
+          next[k].forEach(function (r) { if (has(at, r.id)) rows[at[r.id]] = r; else rows.push(r); });
+          out[k] = rows;
+        } else out[k] = next[k];
+      });
+      return out;
+    }
+
+    /* Ask how to bring in a set of answers (a backup file or a copy kept aside), then do it. */
+    function offer(title, got, what, intro, from) {
+      store.sync();
+      var d = describeChanges(got.answers), n = Object.keys(got.answers).length, cur = Object.keys(store.all()).length;
+      var lines = [
+        intro,
+        d.added + " new, " + d.changed + " changed, " + d.same + " the same, and " + d.removed +
+          " answers you have now that are not in the " + what + ".",
+        "Merge keeps all " + cur + " answers you have now and adds the " + what + "'s: where both answer the same question, the " + what +
+          "'s answer is kept; lists such as targets and snapshots are combined.",
+        "Replace makes your answers exactly the " + what + "'s" + (d.removed ? ": the " + d.removed + " answers not in it are removed." : ".")
+      ];
+      var left = store.tooLongNote(got.tooLong, "The file itself is not changed: keep it for their full text.");
+      if (left) lines.push(left);
+      function done(how, ok) {
+        say(ok ? how + " " + n + " answers from the " + what + ". You now have " + Object.keys(store.all()).length + " answers."
+               : how + " for this visit, but this browser could not save them.");
+      }
+      ask(title, lines, "Merge with my answers", function () { done("Merged", store.replace(merged(got.answers))); },
+        from, "Replace all my answers", function () { done("Replaced your answers with", store.replace(got.answers)); });
+    }
+
+    var importInput = root.querySelector("[data-hb-import]");
+    var importButton = root.querySelector('[data-hb-action="import-pick"]');
+
+    importInput.addEventListener("change", function () {
+      var file = importInput.files && importInput.files[0];
+      importInput.value = "";
+      if (!file) return;
+      if (file.size > store.MAX_IMPORT_BYTES) {
+        say("The file " + file.name + " was not imported: it is too large to be a set of answers from this handbook (over 5 MB). Your answers are unchanged.");
+        return;
+      }
+      var reader = new FileReader();
+      reader.onerror = function () { say("The file could not be read. Your answers are unchanged."); };
+      reader.onload = function () {
+        var got = checked(store.parseImport(String(reader.result), manifest.version));
+        if (got.error) { say(got.error + " Your answers are unchanged."); return; }
+        offer("Import " + Object.keys(got.answers).length + " answers from " + file.name + "?", got, "file",
+          "Choose whether to merge the backup file's answers with the ones saved in this browser, or to replace them.", importButton);
+      };
+      reader.readAsText(file);
+    });
+
+    var backupBox = root.querySelector("[data-hb-backups]");
+    var KINDS = {
+      corrupt: "saved answers that could not be read. They cannot be restored; download the copy to keep it.",
+      newer: "saved answers made by a newer version of the handbook, which this version cannot read. Download the copy to keep it, or open it with the newer version.",
+      "set-aside": "saved answers, one or more of which the handbook could not use (longer than it keeps, or not an answer). The others are in your record already; download the copy to keep the whole text.",
+      readable: "a complete set of saved answers, which you can restore."
+    };
+
+    function when(b) {
+      return b.when ? b.when.toLocaleString("en-GB", { day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit" })
+                    : b.key.slice(store.prefix.length);
+    }
+
+
+    function backups() {
+      if (!backupBox) return;
+      var list = backupBox.querySelector("[data-hb-backup-list]");
+      var items = store.backups();
+      list.textContent = "";
+      items.forEach(function (b) {
+        var li = list.appendChild(node("li", "hb-record__backup"));
+        li.setAttribute("data-hb-backup", b.key);
+        var p = li.appendChild(node("p"));
+        p.appendChild(node("strong", null, "Kept on " + when(b)));
+        p.appendChild(document.createTextNode(": " + KINDS[b.kind] + " " + b.size.toLocaleString("en-GB") +
+          " characters, under the name '" + b.key + "'."));
+        var name = " the copy kept on " + when(b);
+        li.appendChild(hb.ui.button("Download", function () {
+          store.download(b.key.replace(/[^A-Za-z0-9-]+/g, "-") + ".json", "application/json", b.text);
+          say("The copy kept on " + when(b) + " was downloaded.");
+        }, null, name));
+        if (b.kind === "readable") li.appendChild(hb.ui.button("Restore", function (btn) { restore(b, btn); }, null, name));
+        li.appendChild(hb.ui.button("Delete", function (btn) {
+          ask("Delete the copy kept on " + when(b) + "?", [
+            "This removes the copy from this browser. It cannot be undone.",
+            "If you may want it again, cancel and download it first."
+          ], "Yes, delete this copy", function () {
+            var ok = store.removeBackup(b.key);
+            say(ok ? "The copy kept on " + when(b) + " was deleted." : "The copy could not be deleted.");
+            var next = backupBox.hidden ? root.querySelector('[data-hb-action="export-json"]') : backupBox.querySelector("button") || root.querySelector('[data-hb-action="export-json"]');
+            next.focus();
+          }, btn);
+        }, null, name));
+      });
+      backupBox.hidden = items.length === 0;
+    }
+
+    function restore(b, btn) {
+      var got = checked(store.parseImport(b.text, manifest.version));
+      if (got.error) { say(got.error.replace("The file could not be imported", "The copy kept on " + when(b) + " cannot be restored") + " Your answers are unchanged."); return; }
+      offer("Restore " + Object.keys(got.answers).length + " answers from the copy kept on " + when(b) + "?", got, "copy",
+        "Choose whether to merge this copy's answers with the ones saved in this browser, or to replace them. The copy stays in the list until you delete it.", btn);
+    }
+
+    return { pick: function () { importInput.click(); }, render: backups };
+  }
 })();

@@ -321,10 +321,14 @@
   };
   var OFFER_DOWNLOAD = { unavailable: true, quota: true, "backup-failed": true };
 
+  /* "'a', 'b', 'c' and 2 more": the first three keys of a list, for a message. */
+  function keyNames(keys) {
+    return keys.slice(0, 3).map(function (k) { return "'" + k.slice(0, 80) + "'"; }).join(", ") +
+      (keys.length > 3 ? " and " + (keys.length - 3) + " more" : "");
+  }
+
   function asideText() {
-    var names = asideKeys.slice(0, 3).map(function (k) { return "'" + k.slice(0, 80) + "'"; }).join(", ");
-    if (asideKeys.length > 3) names += " and " + (asideKeys.length - 3) + " more";
-    return (asideKeys.length === 1 ? "Your saved answer to " : "Your saved answers to ") + names;
+    return (asideKeys.length === 1 ? "Your saved answer to " : "Your saved answers to ") + keyNames(asideKeys);
   }
 
   /* A banner at the top of the page when answers are not being kept as usual. */
@@ -383,9 +387,8 @@
     /* What a list of too-long answers left out of an import is told as (null if none). */
     tooLongNote: function (keys, where) {
       if (!keys || !keys.length) return null;
-      var names = keys.slice(0, 3).map(function (k) { return "'" + k.slice(0, 80) + "'"; }).join(", ") + (keys.length > 3 ? " and " + (keys.length - 3) + " more" : "");
       return (keys.length === 1 ? "1 answer is" : keys.length + " answers are") + " longer than the handbook keeps" + limitText() +
-        " and will be left out: " + names + ". " + where;
+        " and will be left out: " + keyNames(keys) + ". " + where;
     },
     key: KEY,
     prefix: PREFIX,
