@@ -5,12 +5,10 @@ change is saved once however many pages were shown before."""
 from __future__ import annotations
 
 import re
-import socket
 
-import pytest
 from playwright.sync_api import expect
 
-from conftest import copy_project, handbook, serve_dir
+from test_self_check import instant_site  # noqa: F401 (a fixture: a build with site_url, for instant navigation)
 
 KEY = "hb:coaching-mentoring-handbook:answers"
 # Material's instant navigation re-inserts each inline script of the page it shows as a plain script,
@@ -41,23 +39,6 @@ COUNT = """() => {
   Storage.prototype.setItem = function (k, v) { if (k === '%s') window.__writes++; return setItem.call(this, k, v); };
   window.__sameDocument = true;
 }""" % KEY
-
-
-@pytest.fixture(scope="module")
-def instant_site(tmp_path_factory):
-    """Material's instant navigation needs site_url to match where the site is served (its sitemap
-    holds absolute URLs), so this build sets it, as a school does for its intranet."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proj = copy_project(tmp_path_factory.mktemp("instant") / "handbook")
-    cfg = proj / "mkdocs.yml"
-    cfg.write_text(cfg.read_text().replace("site_name:", f"site_url: http://127.0.0.1:{port}/\nsite_name:", 1))
-    r = handbook("build", cwd=proj)
-    assert r.returncode == 0, r.stderr
-    base, stop = serve_dir(proj / "site", port)
-    yield base
-    stop()
 
 
 def nav_to(page, title: str, url: str) -> None:
