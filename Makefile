@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY      = $(VENV)/bin/python
 
-.PHONY: setup serve build check zip test test-fast test-setup system-deps bench lock screenshots
+.PHONY: setup serve build check zip test test-fast test-setup system-deps bench lock screenshots lint-js
 setup: $(VENV)/.installed node_modules/.installed
 
 # Every Python package, transitive ones included, at the version and with the hashes in
@@ -41,6 +41,10 @@ test-setup: setup system-deps
 
 test: test-setup
 	$(PY) -m pytest
+
+# eslint (npm devDependency, pinned in package.json) over the handbook's own scripts; eslint.config.mjs.
+lint-js: node_modules/.installed
+	npx --no-install eslint overrides/assets/javascripts
 
 # The fast layer: everything that needs no browser and no web server (unit, data and build tests).
 test-fast: setup

@@ -43,7 +43,7 @@ def settled(page) -> None:
     page.wait_for_load_state("networkidle")
     page.evaluate("document.fonts.ready.then(() => true)")
     # components register with hb and run on document$; the record draws its chart after first paint
-    page.wait_for_function("""() => [...document.querySelectorAll('[data-module]')].every(el => el.hbInit || !window.hb)""",
+    page.wait_for_function("""() => [...document.querySelectorAll('[data-module]')].every(el => el.hasAttribute('data-hb-init') || !window.hb)""",
                            timeout=30000)
     page.wait_for_timeout(1500)
     page.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))")

@@ -134,7 +134,7 @@ def test_from_files_the_deferred_bundle_enhances_every_component(site, page):
     for name in ("case-studies.html", "coaching.html", "record.html"):
         page.goto((site / name).as_uri())
         page.wait_for_function("""() => { const els = [...document.querySelectorAll('[data-module]')];
-            return els.length > 0 && els.every(el => el.hbInit); }""", timeout=30000)
+            return els.length > 0 && els.every(el => el.hasAttribute('data-hb-init')); }""", timeout=30000)
         assert page.locator(".md-search[role=dialog]").get_attribute("aria-label") == "Search"
     assert page.js_errors == []
 

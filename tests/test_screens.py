@@ -184,9 +184,9 @@ def test_filter_frame_is_in_the_html_so_nothing_moves(site, open_page):
         .map(s => { const b = document.querySelector(s).getBoundingClientRect(); return [Math.round(b.top + scrollY), Math.round(b.height)]; })"""
     # without the script: the handbook's bundle (which holds case-filter.js) or the file itself when unbundled
     bare = open_page(site.as_uri() + "/case-studies.html", PHONE, block=["**/case-filter.js", "**/assets/javascripts/handbook.*.min.js"])
-    assert bare.evaluate("!document.querySelector('.hb-case-filter').hbInit")
+    assert bare.evaluate("!document.querySelector('.hb-case-filter').hasAttribute('data-hb-init')")
     enhanced = open_page(site.as_uri() + "/case-studies.html", PHONE)
-    assert enhanced.evaluate("document.querySelector('.hb-case-filter').hbInit")
+    assert enhanced.evaluate("document.querySelector('.hb-case-filter').hasAttribute('data-hb-init')")
     assert enhanced.evaluate(where) == bare.evaluate(where)
     shift = enhanced.evaluate("""() => new Promise(resolve => {
         let total = 0;

@@ -7,21 +7,7 @@
 (function () {
   "use strict";
 
-  var store = window.hb.storage;
-  var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
-  var commits = [];
-
-  /* "2026-11-25" -> "25 November 2026" ("" when not a date). */
-  function ukDate(iso) {
-    var m = /^(\d{4})-(\d\d)-(\d\d)$/.exec(iso || "");
-    if (!m || +m[2] < 1 || +m[2] > 12) return "";
-    return (+m[3]) + " " + MONTHS[+m[2] - 1] + " " + m[1];
-  }
-
-  function today() {
-    var d = new Date();
-    return d.getFullYear() + "-" + ("0" + (d.getMonth() + 1)).slice(-2) + "-" + ("0" + d.getDate()).slice(-2);
-  }
+  var hb = window.hb, store = hb.storage;
 
   function newId() { return "e" + Date.now().toString(36) + Math.random().toString(36).slice(2, 8); }
 
@@ -39,7 +25,7 @@
   /* What an entry is called: "GROW plan: Planning the trip, 25 November 2026". */
   function entryName(label, titleColumn, row) {
     var title = titleColumn && row[titleColumn] ? row[titleColumn].trim() : "";
-    var date = ukDate(row.date);
+    var date = /^\d{4}-\d\d-\d\d$/.test(row.date || "") ? hb.ukDate(row.date) : "";
     return label + (title ? ": " + title : "") + (date ? ", " + date : "");
   }
 
@@ -62,15 +48,12 @@
     return out.filter(function (g) { return g.rows.length; });
   }
 
-  window.hb.coachingLog = {
-    ukDate: ukDate,
+  hb.coachingLog = {
     groups: groups,
-    rowTitle: function (def, row) { return entryName(def.label, def.title_column, row); },
-    /* Write every log's waiting edits now. */
-    flush: function () { commits.forEach(function (fn) { fn(); }); }
+    rowTitle: function (def, row) { return entryName(def.label, def.title_column, row); }
   };
 
-  window.hb.register("hb-coaching-log", function (root) {
+  hb.register("hb-coaching-log", function (root, teardown) {
     var relKey = root.getAttribute("data-hb-rel-key");
     var relLabel = root.getAttribute("data-hb-rel-label");
     var status = root.querySelector("[data-hb-log-status]");
@@ -116,7 +99,6 @@
       Object.keys(byKey).forEach(function (k) { store.set(k, byKey[k]); });
       store.flush();
     }
-    commits.push(commit);
 
     function change(op, now) {
       if (op.op === "set") {
@@ -139,23 +121,9 @@
 
     /* ---- messages: one at a time, cleared when the next action starts */
     function say(text, kind, undo) {
-      status.textContent = "";
       status.className = "hb-log__status" + (kind ? " hb-log__status--" + kind : "");
-      if (!text) return;
-      var p = document.createElement("p");
-      p.textContent = text;
-      status.appendChild(p);
-      if (undo) {
-        var b = document.createElement("button");
-        b.type = "button";
-        b.className = "md-button";
-        b.setAttribute("data-hb-log-action", "undo");
-        b.textContent = "Undo";
-        b.hbUndo = undo;
-        p.appendChild(document.createTextNode(" "));
-        p.appendChild(b);
-        b.focus();
-      }
+      var b = hb.ui.tell(status, text, undo);
+      if (b) b.focus();
     }
 
     /* ---- drawing: keep each entry's element (and the caret) and change only what differs */
@@ -230,7 +198,6 @@
       place(relBox, rels.map(function (r) {
         var sec = oldRels[r.id] || fromTemplate(relTemplate);
         sec.hbRow = r.id;
-        var label = r.label || "";
         var input = sec.querySelector("[data-hb-log-rel-label]");
         var v = wanted(relKey, r, "label");
         if (input !== document.activeElement && input.value !== v) input.value = v;
@@ -284,7 +251,7 @@
 
     function addEntry(k, relSection) {
       var id = newId();
-      var row = { id: id, date: today() };
+      var row = { id: id, date: hb.today() };
       if (k.grouped) row.relationship = relSection.hbRow;
       change({ key: k.key, op: "add", id: id, row: row }, true);
       render();
@@ -340,7 +307,6 @@
       var b = e.target.closest ? e.target.closest("[data-hb-log-action]") : null;
       if (!b || !root.contains(b)) return;
       var action = b.getAttribute("data-hb-log-action");
-      if (action === "undo") { var fn = b.hbUndo; say(""); if (fn) fn(); return; }
       say("");
       var sec = b.closest("[data-hb-log-relationship]");
       if (action === "add-relationship") addRelationship();
@@ -389,16 +355,15 @@
     root.addEventListener("input", function (e) { edited(e, false); });
     root.addEventListener("change", function (e) { edited(e, true); render(); });
 
-    window.addEventListener("pagehide", commit);
-    document.addEventListener("visibilitychange", function () { if (document.visibilityState === "hidden") commit(); });
-    store.onChange(function () { if (root.isConnected) render(); });
+    teardown(hb.listen(window, "pagehide", commit));
+    teardown(hb.listen(document, "visibilitychange", function () { if (document.visibilityState === "hidden") commit(); }));
+    teardown(store.onChange(function () { if (root.isConnected) render(); }));
+    /* Instant navigation leaves the page without pagehide: the teardown writes what is waiting. */
+    teardown(commit);
 
     root.classList.add("hb-log--enhanced");
     root.querySelector("[data-hb-log-new]").hidden = false;
     root.querySelectorAll('[data-hb-log-action="add-entry"]').forEach(function (b) { b.hidden = false; });
     render();
   });
-
-  /* Instant navigation leaves the page without pagehide: write what is waiting. */
-  window.hb.onPage(function () { window.hb.coachingLog.flush(); });
 })();

@@ -2,21 +2,44 @@
  *
  * Components register by name (the value of their markup's data-module attribute); on every page
  * load, including Material's instant navigation, each element with a registered data-module is
- * enhanced once. The HTML already reads well without JavaScript; components only add behaviour.
+ * enhanced once and marked data-hb-init. A component is called as fn(root, teardown): whatever it
+ * subscribes to outside its own element (hb.storage, window, document) it hands to teardown(off),
+ * and when instant navigation takes its element out of the page, every off() is called, so
+ * listeners never pile up from page to page. The HTML already reads well without JavaScript;
+ * components only add behaviour.
+ *
+ * hb.ui holds what several components say and ask in the same way: status messages with Undo, and
+ * confirmation panels.
  */
 (function () {
   "use strict";
 
   var components = {};
   var pageHooks = [];
+  var live = [];      /* [{el, offs}]: enhanced elements and what to release when they go */
+
+  function report(name, e) { if (window.console) console.error(name, e); }
+
+  /* Elements instant navigation took away: release what their components subscribed to. */
+  function release() {
+    live = live.filter(function (c) {
+      if (c.el.isConnected) return true;
+      c.offs.forEach(function (off) { try { off(); } catch (e) { report(c.name, e); } });
+      return false;
+    });
+  }
 
   function init() {
+    release();
     document.querySelectorAll("[data-module]").forEach(function (el) {
       var name = el.getAttribute("data-module");
-      if (components[name] && !el.hbInit) {
-        el.hbInit = true;
-        try { components[name](el); } catch (e) { if (window.console) console.error(name, e); }
-      }
+      if (!components[name] || el.hasAttribute("data-hb-init")) return;
+      el.setAttribute("data-hb-init", "");
+      var c = { el: el, name: name, offs: [] };
+      live.push(c);
+      try {
+        components[name](el, function (off) { if (typeof off === "function") c.offs.push(off); });
+      } catch (e) { report(name, e); }
     });
     abbreviations();
     pageHooks.forEach(function (fn) { fn(); });
@@ -52,13 +75,18 @@
     "October", "November", "December"];
 
   /* A date as the handbook shows it to a reader: "2026-11-25" (as <input type=date> stores it) ->
-   * "25 November 2026". Anything that is not a real calendar date in that form comes back as given
-   * (trimmed), so a value is never hidden or changed into a different one; null/undefined -> "". */
+   * "25 November 2026"; a time ("2026-11-25T09:30:00.000Z", a snapshot's) -> its local date, the
+   * same way. Anything that is not a real calendar date in that form comes back as given (trimmed),
+   * so a value is never hidden or changed into a different one; null/undefined -> "". */
   function ukDate(iso) {
     if (iso === null || iso === undefined) return "";
     var s = String(iso).trim();
-    var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+    var m = /^(\d{4})-(\d{2})-(\d{2})(T.+)?$/.exec(s);
     if (!m) return s;
+    if (m[4]) {
+      var when = new Date(s);
+      return isNaN(when.getTime()) ? s : when.getDate() + " " + MONTHS[when.getMonth()] + " " + when.getFullYear();
+    }
     var y = +m[1], mo = +m[2], d = +m[3];
     var t = new Date(Date.UTC(2000, mo - 1, d));
     t.setUTCFullYear(y);
@@ -66,17 +94,149 @@
     return d + " " + MONTHS[mo - 1] + " " + y;
   }
 
+  /* Today in this computer's time zone, as <input type=date> writes it: "2026-11-25". */
+  function today() {
+    var d = new Date();
+    return d.getFullYear() + "-" + ("0" + (d.getMonth() + 1)).slice(-2) + "-" + ("0" + d.getDate()).slice(-2);
+  }
+
+  /* ---- hb.ui: elements, messages and confirmations made the same way everywhere */
+  function el(tag, className, text) {
+    var e = document.createElement(tag);
+    if (className) e.className = className;
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+
+  /* A button (type=button, Material's look) running action(button) when pressed; `hidden` is
+   * more of its name for screen readers only ("Delete" + " the copy kept on ..."). */
+  function button(text, action, className, hidden) {
+    var b = el("button", "md-button" + (className ? " " + className : ""), text);
+    b.type = "button";
+    if (hidden) b.appendChild(el("span", "hb-visually-hidden", hidden));
+    b.addEventListener("click", function () { action(b); });
+    return b;
+  }
+
+  /* Replace box's content with one paragraph per line. */
+  function paras(box, lines) {
+    box.textContent = "";
+    lines.forEach(function (line) { box.appendChild(el("p", null, line)); });
+  }
+
+  /* A message in box (a live region), replacing the last one: text in a <tag class=className>,
+   * followed by an Undo button when `undo` is given (undoName: its accessible name, saying what
+   * comes back). Pressing Undo clears the message, then runs undo(). Returns the button or null. */
+  function tell(box, text, undo, tag, className, undoName) {
+    box.textContent = "";
+    if (!text) return null;
+    var p = box.appendChild(el(tag || "p", className, text));
+    if (!undo) return null;
+    p.appendChild(document.createTextNode(" "));
+    var b = p.appendChild(button("Undo", function () { box.textContent = ""; undo(); }, "hb-undo"));
+    b.setAttribute("data-hb-undo", "");
+    if (undoName) b.setAttribute("aria-label", undoName);
+    return b;
+  }
+
+  /* A confirmation panel in the page's markup (hidden until asked): nothing changes until its
+   * yes (or alt) button is pressed; its no button or Escape cancels and calls cancelled(). Focus
+   * returns to what opened it; an `opener` button says (aria-expanded) whether the panel is open.
+   * parts: {title, body, yes, no, alt?, opener?, cancelled}. Returns {open(o), close()}, where
+   * o: {title, body: [lines], yes?: label, onYes, alt?: label, onAlt?, from, focus?: "no"}. */
+  function confirmPanel(box, parts) {
+    var onYes = null, onAlt = null, back = null;
+    function expanded(on) { if (parts.opener) parts.opener.setAttribute("aria-expanded", String(on)); }
+    function close() {
+      box.hidden = true;
+      onYes = onAlt = null;
+      expanded(false);
+      if (back) back.focus();
+    }
+    function run(f) { close(); if (f) f(); }
+    function cancel() { close(); parts.cancelled(); }
+    parts.yes.addEventListener("click", function () { run(onYes); });
+    if (parts.alt) parts.alt.addEventListener("click", function () { run(onAlt); });
+    parts.no.addEventListener("click", cancel);
+    box.addEventListener("keydown", function (e) {
+      if (e.key === "Escape") { e.preventDefault(); e.stopPropagation(); cancel(); }
+    });
+    if (parts.opener) {
+      parts.opener.setAttribute("aria-controls", box.id);
+      expanded(false);
+    }
+    return {
+      open: function (o) {
+        parts.title.textContent = o.title;
+        paras(parts.body, o.body);
+        if (o.yes) parts.yes.textContent = o.yes;
+        onYes = o.onYes;
+        if (parts.alt) {
+          parts.alt.hidden = !o.alt;
+          parts.alt.textContent = o.alt || "";
+          onAlt = o.onAlt || null;
+        }
+        back = o.from || parts.opener || null;
+        box.hidden = false;
+        expanded(true);
+        (o.focus === "no" ? parts.no : parts.yes).focus();
+      },
+      close: close
+    };
+  }
+
+  function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
+
+  /* The keys of a Storage area that start with prefix ([] if it cannot be read). */
+  function keysIn(area, prefix) {
+    var out = [];
+    if (!area) return out;
+    try {
+      for (var i = 0; i < area.length; i++) {
+        var k = area.key(i);
+        if (k && k.indexOf(prefix) === 0) out.push(k);
+      }
+    } catch (e) { /* storage went away: nothing to list */ }
+    return out;
+  }
+
+  /* addEventListener that returns its own removal (for a component's teardown). */
+  function listen(target, type, fn, options) {
+    target.addEventListener(type, fn, options);
+    return function () { target.removeEventListener(type, fn, options); };
+  }
+
+  /* A list of listeners: add(fn) returns fn's removal; fire(...) calls every one. */
+  function listeners() {
+    var fns = [];
+    return {
+      add: function (fn) {
+        fns.push(fn);
+        return function () { fns = fns.filter(function (f) { return f !== fn; }); };
+      },
+      fire: function () {
+        var args = arguments;
+        fns.slice().forEach(function (fn) { fn.apply(null, args); });
+      }
+    };
+  }
+
   window.hb = {
     /* "2026-11-25" -> "25 November 2026" (see ukDate above); for forms, the record and summaries. */
     ukDate: ukDate,
-    /* Register a component: fn(rootElement) runs once per element with data-module=name. */
+    today: today,
+    /* Register a component: fn(rootElement, teardown) runs once per element with data-module=name. */
     register: function (name, fn) { components[name] = fn; },
     /* Run fn on every page shown (first load and each instant navigation). */
     onPage: function (fn) { pageHooks.push(fn); },
+    listen: listen,
+    listeners: listeners,
+    keysIn: keysIn,
     namespace: function () {
       var m = document.querySelector('meta[name="hb-namespace"]');
       return m ? m.getAttribute("content") : "handbook";
-    }
+    },
+    ui: { el: el, button: button, paras: paras, tell: tell, confirm: confirmPanel, plural: plural }
   };
 
   start();

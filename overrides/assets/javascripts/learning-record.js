@@ -1,33 +1,43 @@
 /* hb-learning-record: every answer saved in this browser, gathered from the build's manifest of
  * fields (inlined in the page, so it works from file:// too). By default it shows what has been
- * answered ("Show every prompt" shows the rest); progress; the coach and mentor ratings chart with
- * snapshots over time; print with a title block; "Download for a meeting" (.docx, written here by
- * record-docx.js, loaded only when asked for); a backup file (JSON) to save and restore (merge or
- * replace, checked, previewed, never silent); Markdown; clear. Lists of rows (targets, log entries)
- * are shown the same way whatever they are: grouped (if their manifest names a group column) and dated. */
+ * answered ("Show every prompt" shows the rest) and progress. Lists of rows (targets, log entries)
+ * are shown the same way whatever they are: grouped (if their manifest names a group column) and
+ * dated.
+ *
+ * The component is in four parts, each a function of its own below, sharing one record object `r`
+ * (the manifest indexed by key, how an answer is shown, the status line and the confirmation panel):
+ *   the view (the component itself): the answers, progress, name and title block, the actions bar;
+ *   chartPart: the coach and mentor ratings chart and its snapshots;
+ *   exportPart: Markdown, "Download for a meeting" (.docx, written by record-docx.js, loaded only
+ *     when asked for);
+ *   importPart: a backup file to restore (merge or replace, checked, previewed, never silent) and
+ *     the copies kept aside in this browser. */
 (function () {
   "use strict";
 
-  var store = window.hb.storage;
-  /* record-docx.js sits beside this script (or beside the bundle that holds it) */
+  var hb = window.hb, store = hb.storage, ui = hb.ui, node = ui.el, ukDate = hb.ukDate, today = hb.today;
+  /* record-docx.js sits beside this script (or beside the bundle that holds it): it is loaded from
+   * there, the one way, when "Download for a meeting" is first pressed. */
   var HERE = document.currentScript && document.currentScript.src;
   var own = Object.prototype.hasOwnProperty;
   function has(o, k) { return own.call(o, k); }
   function dict() { return Object.create(null); }
 
-  /* "2026-11-25" -> "25 November 2026"; an ISO time -> its local date; anything else as it is */
-  function ukDate(s) {
-    var m = /^(\d{4})-(\d\d)-(\d\d)(T.*)?$/.exec(String(s));
-    if (!m) return String(s);
-    var d = m[4] ? new Date(s) : new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
-    if (isNaN(d.getTime())) return String(s);
-    var o = { day: "numeric", month: "long", year: "numeric" };
-    if (!m[4]) o.timeZone = "UTC";
-    return d.toLocaleDateString("en-GB", o);
+  /* The build's manifest of fields: <script type=application/json id=hb-manifest> after the record.
+   * Material's instant navigation re-inserts every inline script of the page it shows as a plain
+   * script (no id, no type), so then it is the inline script that holds the manifest. */
+  function readManifest() {
+    var el = document.getElementById("hb-manifest");
+    if (!el) {
+      el = Array.prototype.filter.call(document.querySelectorAll(".md-content script:not([src])"), function (s) {
+        return /^\s*\{/.test(s.textContent) && s.textContent.indexOf('"sections"') >= 0;
+      })[0];
+    }
+    return JSON.parse(el.textContent);
   }
 
-  window.hb.register("hb-learning-record", function (root) {
-    var manifest = JSON.parse(document.getElementById("hb-manifest").textContent);
+  hb.register("hb-learning-record", function (root, teardown) {
+    var manifest = readManifest();
     var status = root.querySelector("[data-hb-record-status]");
     var NAME = manifest.name_key, SNAPS = manifest.snapshots_key;
     /* Maps without a prototype: an id such as "constructor" is a key like any other. */
@@ -59,44 +69,6 @@
 
     function itemName(f) { return "\u201c" + (f.item ? f.item + ": " : "") + f.label + "\u201d"; }
     function isOrphan(k) { return !fields[k] && !rowsDefs[k] && !recordKeys[k]; }
-
-    /* Snapshots: a list of rows, each dated, each rating one of its item's choices. */
-    function badSnapshots(v) {
-      if (!Array.isArray(v)) return "its snapshots of your ratings ('" + SNAPS + "') are not a list";
-      for (var i = 0; i < v.length; i++) {
-        var r = v[i];
-        if (typeof r.date !== "string" || isNaN(new Date(r.date).getTime())) return "snapshot " + (i + 1) + " of your ratings has no date";
-        var ks = Object.keys(r);
-        for (var j = 0; j < ks.length; j++) {
-          var f = fields[ks[j]], val = r[ks[j]];
-          if (f && f.options && !f.options.some(function (o) { return o.id === val; })) {
-            return "snapshot " + (i + 1) + " of your ratings rates " + itemName(f) + " as " + JSON.stringify(val).slice(0, 80) + ", which is not one of that item's choices";
-          }
-        }
-      }
-      return null;
-    }
-
-    /* Each imported answer must fit its field: a rating one of the item's scale, a tick a tick,
-     * rows a list. Returns got, or {error} naming the item. */
-    function checked(got) {
-      if (got.error) return got;
-      var a = got.answers, keys = Object.keys(a);
-      for (var i = 0; i < keys.length; i++) {
-        var k = keys[i], v = a[k], f = fields[k], why = null;
-        if (k === NAME) { if (typeof v !== "string") why = "its name for printing ('" + k + "') is not text"; }
-        else if (k === SNAPS) why = badSnapshots(v);
-        else if (rowsDefs[k] && !Array.isArray(v)) why = "its answer to " + rowsDefs[k].label.toLowerCase() + "s ('" + k + "') is not a list of " + rowsDefs[k].label.toLowerCase() + "s";
-        else if (f && f.options) {
-          var ok = typeof v === "string" && f.options.some(function (o) { return o.id === v; });
-          if (!ok) why = "its answer to " + itemName(f) + " ('" + k + "') is " + JSON.stringify(v).slice(0, 80) +
-            ", which is not one of that item's choices (" + f.options.map(function (o) { return o.label; }).join(", ") + ")";
-        } else if (f && f.type === "check" && v !== true) why = "its answer to " + itemName(f) + " ('" + k + "') is not a tick";
-        else if (f && f.type !== "check" && typeof v !== "string") why = "its answer to " + itemName(f) + " ('" + k + "') is not text";
-        if (why) return { error: "The file could not be imported because " + why + "." };
-      }
-      return got;
-    }
 
     function answered(v) { return v !== undefined && v !== "" && !(Array.isArray(v) && !v.length); }
 
@@ -150,42 +122,25 @@
       rowsModel(def, rows).forEach(function (g) {
         var parent = frag;
         if (g.title) {
-          parent = document.createElement("div");
-          parent.className = "hb-record__group";
-          var gh = document.createElement("p");
-          gh.className = "hb-record__group-title";
-          gh.textContent = g.title;
-          parent.appendChild(gh);
-          frag.appendChild(parent);
+          parent = frag.appendChild(node("div", "hb-record__group"));
+          parent.appendChild(node("p", "hb-record__group-title", g.title));
         }
-        var ol = document.createElement("ul");
-        ol.className = "hb-record__row-list";
+        var ol = parent.appendChild(node("ul", "hb-record__row-list"));
         g.entries.forEach(function (en) {
-          var li = document.createElement("li");
-          var h = document.createElement("p");
-          var strong = document.createElement("strong");
-          strong.textContent = en.title;
-          h.appendChild(strong);
-          li.appendChild(h);
-          var dl = document.createElement("dl");
-          dl.className = "hb-record__answers";
+          var li = ol.appendChild(node("li"));
+          li.appendChild(node("p")).appendChild(node("strong", null, en.title));
+          var dl = li.appendChild(node("dl", "hb-record__answers"));
           en.items.forEach(function (it) {
             if (!it.value && !showAll) return;
-            var wrap = document.createElement("div");
-            wrap.className = "hb-record__answer";
-            var dt = document.createElement("dt"), dd = document.createElement("dd");
-            dt.textContent = it.label;
-            dd.textContent = it.value || "Not written yet";
-            if (!it.value) dd.className = "hb-record__empty";
-            wrap.appendChild(dt); wrap.appendChild(dd); dl.appendChild(wrap);
+            var wrap = dl.appendChild(node("div", "hb-record__answer"));
+            wrap.appendChild(node("dt", null, it.label));
+            wrap.appendChild(node("dd", it.value ? null : "hb-record__empty", it.value || "Not written yet"));
           });
-          li.appendChild(dl);
-          ol.appendChild(li);
         });
-        parent.appendChild(ol);
       });
       return frag;
     }
+
 
     /* ---- the answers, progress, rows, orphans */
     function render() {
@@ -201,10 +156,7 @@
         var key = box.getAttribute("data-hb-answer-rows"), def = rowsDefs[key], rows = all[key];
         box.textContent = "";
         if (!Array.isArray(rows) || !rows.length) {
-          var p = document.createElement("p");
-          p.className = "hb-record__empty";
-          p.textContent = "No " + (def.plural || def.label.toLowerCase() + "s") + " yet.";
-          box.appendChild(p);
+          box.appendChild(node("p", "hb-record__empty", "No " + (def.plural || def.label.toLowerCase() + "s") + " yet."));
           return;
         }
         box.appendChild(rowsDom(def, rows));
@@ -234,16 +186,15 @@
       if (nameInput && document.activeElement !== nameInput && nameInput.value !== name) nameInput.value = name;
       titleBlock(name);
       orphans(all);
-      chart(all);
-      snapshots(all);
-      backups();
+      chart.render(all);
+      imports.render();
     }
 
     function titleBlock(name) {
       var n = root.querySelector("[data-hb-titleblock-name]");
       n.textContent = name.trim();
       n.hidden = !name.trim();
-      root.querySelector("[data-hb-titleblock-date]").textContent = ukDate(today());
+      root.querySelector("[data-hb-titleblock-date]").textContent = ukDate(hb.today());
     }
 
     function orphans(all) {
@@ -252,10 +203,9 @@
       list.textContent = "";
       var keys = Object.keys(all).filter(isOrphan).sort();
       keys.forEach(function (k) {
-        var wrap = document.createElement("div"), dt = document.createElement("dt"), dd = document.createElement("dd");
-        dt.textContent = k;
-        dd.textContent = orphanText(all[k], k);
-        wrap.appendChild(dt); wrap.appendChild(dd); list.appendChild(wrap);
+        var wrap = list.appendChild(node("div"));
+        wrap.appendChild(node("dt", null, k));
+        wrap.appendChild(node("dd", null, orphanText(all[k], k)));
       });
       box.hidden = keys.length === 0;
     }
@@ -265,6 +215,88 @@
         return Object.keys(r).filter(function (c) { return c !== "id"; }).map(function (c) { return c + ": " + r[c]; }).join("; ");
       }).join(" | ") : shown(k, v);
     }
+
+    function say(msg) { status.textContent = msg; }
+
+    /* ---- confirmation panel (import, restore, clear, delete): nothing changes until the user says so */
+    var panel = ui.confirm(root.querySelector("[data-hb-confirm]"), {
+      title: root.querySelector("[data-hb-confirm-title]"), body: root.querySelector("[data-hb-confirm-body]"),
+      yes: root.querySelector("[data-hb-confirm-yes]"), alt: root.querySelector("[data-hb-confirm-alt]"),
+      no: root.querySelector("[data-hb-confirm-no]"), cancelled: function () { say("Nothing was changed."); }
+    });
+    function ask(title, body, yesLabel, action, from, altLabel, altAction) {
+      say("");
+      panel.open({ title: title, body: body, yes: yesLabel, onYes: action, from: from, alt: altLabel, onAlt: altAction });
+    }
+
+    /* What the parts share. */
+    var r = {
+      root: root, manifest: manifest, NAME: NAME, SNAPS: SNAPS, fields: fields, rowsDefs: rowsDefs, entryOf: entryOf,
+      shown: shown, itemName: itemName, isOrphan: isOrphan, orphanText: orphanText,
+      answered: answered, rowsModel: rowsModel, say: say, ask: ask
+    };
+    var chart = chartPart(r), out = exportPart(r, chart), imports = importPart(r);
+
+    root.querySelector("[data-hb-actions]").addEventListener("click", function (e) {
+      var btn = e.target.closest("[data-hb-action]");
+      if (!btn) return;
+      var action = btn.getAttribute("data-hb-action");
+      say("");
+      if (action === "print") { store.flush(); window.print(); }
+      if (action === "import-pick") imports.pick();
+      if (action === "export-json") {
+        store.flush();
+        store.downloadAll(manifest.version);
+        say("Your backup file was saved to your downloads. Keep it somewhere safe; Restore from a backup file brings it back.");
+      }
+      if (action === "export-md") out.markdown();
+      if (action === "docx") out.docx();
+      if (action === "clear") {
+        store.sync();
+        var n = Object.keys(store.all()).length;
+        if (!n) { say("There are no answers to clear."); return; }
+        ask("Clear all " + n + " answers?", [
+          "This deletes every answer saved in this browser for this handbook. It cannot be undone.",
+          "If you may want them again, cancel and use Save a backup file first."
+        ], "Yes, clear all my answers", function () {
+          store.replace({});
+          say("All your answers were cleared.");
+        }, btn);
+      }
+    });
+
+    root.querySelector("[data-hb-show-all]").addEventListener("change", function (e) {
+      showAll = e.target.checked;
+      render();
+    });
+    root.querySelector("[data-hb-record-name]").addEventListener("input", function (e) {
+      store.set(NAME, e.target.value);
+      titleBlock(e.target.value);
+    });
+    /* The title block is dated the day it is printed; the PDF's suggested name says whose record it is. */
+    var pageTitle = null;
+    teardown(hb.listen(window, "beforeprint", function () {
+      var name = typeof store.get(NAME) === "string" ? store.get(NAME).trim() : "";
+      titleBlock(name);
+      pageTitle = document.title;
+      document.title = "Learning record" + (name ? " - " + name : "") + " - " + ukDate(hb.today());
+    }));
+    teardown(hb.listen(window, "afterprint", function () { if (pageTitle !== null) { document.title = pageTitle; pageTitle = null; } }));
+
+    teardown(store.onChange(render));
+    root.querySelector("[data-hb-actions]").hidden = false;
+    root.querySelector("[data-hb-options]").hidden = false;
+    root.querySelector("[data-hb-progress-panel]").hidden = false;
+    /* The answers are filled in after the first paint, so the page shows at once (issue #12). */
+    requestAnimationFrame(function () { requestAnimationFrame(function () { setTimeout(render, 0); }); });
+  });
+
+  /* The chart part: the learning record's coach and mentor ratings side by side, its summary in
+   * words, and snapshots of the ratings over time (kept in the answers document, so in the backup
+   * file). */
+  function chartPart(r) {
+    var root = r.root, manifest = r.manifest, SNAPS = r.SNAPS, fields = r.fields, entryOf = r.entryOf;
+    var shown = r.shown, answered = r.answered, say = r.say, ask = r.ask;
 
     /* ---- the coach and mentor ratings side by side (HTML drawn by the build at its final size:
      * only the bars' widths and the values change, so nothing moves) */
@@ -390,18 +422,15 @@
       box.textContent = "";
       var snaps = snapList(all);
       snapBox.classList.toggle("hb-record__snapshots--none", !snaps.length);
-      var p = document.createElement("p");
-      p.textContent = snaps.length ? "You have saved " + snaps.length + " snapshot" + (snaps.length === 1 ? "" : "s") + ": " +
-        list(snaps.map(function (s) { return ukDate(s.date); })) + "." : "You have not saved a snapshot yet.";
-      box.appendChild(p);
+      box.appendChild(node("p", null, snaps.length ? "You have saved " + snaps.length + " snapshot" + (snaps.length === 1 ? "" : "s") + ": " +
+        list(snaps.map(function (s) { return ukDate(s.date); })) + "." : "You have not saved a snapshot yet."));
       if (!snaps.length) return;
-      var ul = document.createElement("ul");
-      ul.className = "hb-record__snapshot-list";
+      var ul = box.appendChild(node("ul", "hb-record__snapshot-list"));
       snaps.forEach(function (s) {
-        var li = document.createElement("li");
+        var li = ul.appendChild(node("li"));
         var n = Object.keys(s).filter(function (k) { return k !== "id" && k !== "date"; }).length;
         li.appendChild(document.createTextNode(ukDate(s.date) + ": " + n + " rating" + (n === 1 ? "" : "s") + " "));
-        li.appendChild(button("Delete", " the snapshot of " + ukDate(s.date), function (btn) {
+        li.appendChild(hb.ui.button("Delete", function (btn) {
           ask("Delete the snapshot of " + ukDate(s.date) + "?", ["This removes the snapshot from your record. Your ratings now are not changed."],
             "Yes, delete this snapshot", function () {
               var rest = (Array.isArray(store.get(SNAPS)) ? store.get(SNAPS) : []).filter(function (x) { return x.id !== s.id; });
@@ -410,28 +439,21 @@
               say("The snapshot of " + ukDate(s.date) + " was deleted.");
               snapBox.querySelector("[data-hb-snapshot-save]").focus();
             }, btn);
-        }));
-        ul.appendChild(li);
+        }, null, " the snapshot of " + ukDate(s.date)));
       });
-      box.appendChild(ul);
       snapTables(all).forEach(function (t) {
-        var table = document.createElement("table");
-        table.className = "hb-record__snapshot-table";
-        var cap = table.createCaption();
-        cap.textContent = t.title;
+        var table = box.appendChild(node("table", "hb-record__snapshot-table"));
+        table.createCaption().textContent = t.title;
         var tr = table.createTHead().insertRow();
-        t.head.forEach(function (h) { var th = document.createElement("th"); th.scope = "col"; th.textContent = h; tr.appendChild(th); });
+        t.head.forEach(function (h) { tr.appendChild(node("th", null, h)).scope = "col"; });
         var tb = table.createTBody();
         t.rows.forEach(function (r) {
           var row = tb.insertRow();
           r.forEach(function (cell, i) {
-            var el = document.createElement(i ? "td" : "th");
-            if (!i) el.scope = "row";
-            el.textContent = cell;
-            row.appendChild(el);
+            var c = row.appendChild(node(i ? "td" : "th", null, cell));
+            if (!i) c.scope = "row";
           });
         });
-        box.appendChild(table);
       });
     }
 
@@ -447,11 +469,17 @@
       say("Snapshot saved: " + n + " rating" + (n === 1 ? "" : "s") + " on " + ukDate(row.date) + ".");
     });
 
-    /* ---- what the downloads hold: the answered prompts, in the record's order */
-    function today() {
-      var d = new Date();
-      return d.getFullYear() + "-" + ("0" + (d.getMonth() + 1)).slice(-2) + "-" + ("0" + d.getDate()).slice(-2);
-    }
+    return {
+      render: function (all) { chart(all); snapshots(all); },
+      snapTables: snapTables
+    };
+  }
+
+  /* The export part: what the learning record's downloads hold (the answered prompts, in the
+   * record's order): Markdown, and "Download for a meeting" (.docx, written by record-docx.js, loaded
+   * only when that button is pressed). */
+  function exportPart(r, chart) {
+    var manifest = r.manifest, NAME = r.NAME, shown = r.shown, answered = r.answered, say = r.say;
 
     function siteName() { return manifest.site_name || document.title.split(" - ").pop(); }
 
@@ -466,7 +494,7 @@
           entries.push({
             title: e.title,
             items: got.map(function (f) { return { label: (f.item ? f.item + ": " : "") + f.label, value: shown(f.key, all[f.key]) }; }),
-            groups: rows.length ? rowsModel(e.rows, rows) : []
+            groups: rows.length ? r.rowsModel(e.rows, rows) : []
           });
         });
         if (entries.length) sections.push({ title: sec.title, entries: entries });
@@ -476,8 +504,8 @@
         date: ukDate(today()),
         site: siteName(),
         sections: sections,
-        snapshots: snapTables(all),
-        orphans: Object.keys(all).filter(isOrphan).sort().map(function (k) { return { label: k, value: orphanText(all[k], k) }; })
+        snapshots: chart.snapTables(all),
+        orphans: Object.keys(all).filter(r.isOrphan).sort().map(function (k) { return { label: k, value: r.orphanText(all[k], k) }; })
       };
     }
 
@@ -565,16 +593,10 @@
 
     /* record-docx.js, from the site's own folder, the first time it is needed */
     function withDocx(then) {
-      if (window.hb.docx) { then(); return; }
-      var src;
-      try { src = new URL("record-docx.js", HERE).href; } catch (e) {
-        var base = ".";
-        try { base = JSON.parse(document.getElementById("__config").textContent).base || "."; } catch (e2) { /* the page's folder */ }
-        src = base.replace(/\/$/, "") + "/assets/javascripts/record-docx.js";
-      }
-      var s = document.createElement("script");
-      s.src = src;
-      s.onload = function () { if (window.hb.docx) then(); else failed(); };
+      if (hb.docx) { then(); return; }
+      var s = node("script");
+      try { s.src = new URL("record-docx.js", HERE).href; } catch (e) { failed(); return; }
+      s.onload = function () { if (hb.docx) then(); else failed(); };
       s.onerror = failed;
       document.head.appendChild(s);
       function failed() { say("The document could not be made: a part of the handbook (record-docx.js) is missing. Use Print or save as PDF instead."); }
@@ -582,45 +604,66 @@
 
     function fileName(ext) { return "learning-record-" + store.namespace + "-" + today() + "." + ext; }
 
-    /* ---- confirmation panel (import, restore, clear, delete): nothing changes until the user says so */
-    var confirmBox = root.querySelector("[data-hb-confirm]");
-    var yes = confirmBox.querySelector("[data-hb-confirm-yes]");
-    var alt = confirmBox.querySelector("[data-hb-confirm-alt]");
-    var no = confirmBox.querySelector("[data-hb-confirm-no]");
-    var onYes = null, onAlt = null, returnFocus = null;
+    return {
+      markdown: function () {
+        store.download(fileName("md"), "text/markdown", markdown());
+        say("Your record was downloaded as a Markdown file.");
+      },
+      docx: function () {
+        store.flush();
+        withDocx(function () {
+          store.download(fileName("docx"), hb.docx.TYPE, hb.docx.build(docBlocks()));
+          say("Your record was downloaded as a Word document (.docx), which opens in Word, LibreOffice and Google Docs.");
+        });
+      }
+    };
+  }
 
-    function ask(title, body, yesLabel, action, from, altLabel, altAction) {
-      confirmBox.querySelector("[data-hb-confirm-title]").textContent = title;
-      var b = confirmBox.querySelector("[data-hb-confirm-body]");
-      b.textContent = "";
-      body.forEach(function (line) {
-        var p = document.createElement("p");
-        p.textContent = line;
-        b.appendChild(p);
-      });
-      yes.textContent = yesLabel;
-      onYes = action;
-      alt.hidden = !altLabel;
-      alt.textContent = altLabel || "";
-      onAlt = altAction || null;
-      returnFocus = from;
-      say("");
-      confirmBox.hidden = false;
-      yes.focus();
+  /* The import part: bringing answers back into the learning record: a backup file (JSON) to
+   * restore, and the copies kept aside in this browser (unreadable, newer or unusable stored answers)
+   * to download, restore or delete. Always checked, previewed and merged or replaced on request,
+   * never silently. */
+  function importPart(r) {
+    var root = r.root, manifest = r.manifest, NAME = r.NAME, SNAPS = r.SNAPS, fields = r.fields, rowsDefs = r.rowsDefs;
+    var itemName = r.itemName, say = r.say, ask = r.ask;
+
+    /* Snapshots: a list of rows, each dated, each rating one of its item's choices. */
+    function badSnapshots(v) {
+      if (!Array.isArray(v)) return "its snapshots of your ratings ('" + SNAPS + "') are not a list";
+      for (var i = 0; i < v.length; i++) {
+        var r = v[i];
+        if (typeof r.date !== "string" || isNaN(new Date(r.date).getTime())) return "snapshot " + (i + 1) + " of your ratings has no date";
+        var ks = Object.keys(r);
+        for (var j = 0; j < ks.length; j++) {
+          var f = fields[ks[j]], val = r[ks[j]];
+          if (f && f.options && !f.options.some(function (o) { return o.id === val; })) {
+            return "snapshot " + (i + 1) + " of your ratings rates " + itemName(f) + " as " + JSON.stringify(val).slice(0, 80) + ", which is not one of that item's choices";
+          }
+        }
+      }
+      return null;
     }
 
-    function closeAsk() {
-      confirmBox.hidden = true;
-      onYes = null; onAlt = null;
-      if (returnFocus) returnFocus.focus();
+    /* Each imported answer must fit its field: a rating one of the item's scale, a tick a tick,
+     * rows a list. Returns got, or {error} naming the item. */
+    function checked(got) {
+      if (got.error) return got;
+      var a = got.answers, keys = Object.keys(a);
+      for (var i = 0; i < keys.length; i++) {
+        var k = keys[i], v = a[k], f = fields[k], why = null;
+        if (k === NAME) { if (typeof v !== "string") why = "its name for printing ('" + k + "') is not text"; }
+        else if (k === SNAPS) why = badSnapshots(v);
+        else if (rowsDefs[k] && !Array.isArray(v)) why = "its answer to " + rowsDefs[k].label.toLowerCase() + "s ('" + k + "') is not a list of " + rowsDefs[k].label.toLowerCase() + "s";
+        else if (f && f.options) {
+          var ok = typeof v === "string" && f.options.some(function (o) { return o.id === v; });
+          if (!ok) why = "its answer to " + itemName(f) + " ('" + k + "') is " + JSON.stringify(v).slice(0, 80) +
+            ", which is not one of that item's choices (" + f.options.map(function (o) { return o.label; }).join(", ") + ")";
+        } else if (f && f.type === "check" && v !== true) why = "its answer to " + itemName(f) + " ('" + k + "') is not a tick";
+        else if (f && f.type !== "check" && typeof v !== "string") why = "its answer to " + itemName(f) + " ('" + k + "') is not text";
+        if (why) return { error: "The file could not be imported because " + why + "." };
+      }
+      return got;
     }
-
-    yes.addEventListener("click", function () { var f = onYes; closeAsk(); if (f) f(); });
-    alt.addEventListener("click", function () { var f = onAlt; closeAsk(); if (f) f(); });
-    no.addEventListener("click", function () { closeAsk(); say("Nothing was changed."); });
-    confirmBox.addEventListener("keydown", function (e) { if (e.key === "Escape") { closeAsk(); say("Nothing was changed."); } });
-
-    function say(msg) { status.textContent = msg; }
 
     function describeChanges(next) {
       var cur = store.all(), added = 0, changed = 0, removed = 0;
@@ -672,43 +715,6 @@
     var importInput = root.querySelector("[data-hb-import]");
     var importButton = root.querySelector('[data-hb-action="import-pick"]');
 
-    root.querySelector("[data-hb-actions]").addEventListener("click", function (e) {
-      var btn = e.target.closest("[data-hb-action]");
-      if (!btn) return;
-      var action = btn.getAttribute("data-hb-action");
-      say("");
-      if (action === "print") { store.flush(); window.print(); }
-      if (action === "import-pick") importInput.click();
-      if (action === "export-json") {
-        store.flush();
-        store.downloadAll(manifest.version);
-        say("Your backup file was saved to your downloads. Keep it somewhere safe; Restore from a backup file brings it back.");
-      }
-      if (action === "export-md") {
-        store.download(fileName("md"), "text/markdown", markdown());
-        say("Your record was downloaded as a Markdown file.");
-      }
-      if (action === "docx") {
-        store.flush();
-        withDocx(function () {
-          store.download(fileName("docx"), window.hb.docx.TYPE, window.hb.docx.build(docBlocks()));
-          say("Your record was downloaded as a Word document (.docx), which opens in Word, LibreOffice and Google Docs.");
-        });
-      }
-      if (action === "clear") {
-        store.sync();
-        var n = Object.keys(store.all()).length;
-        if (!n) { say("There are no answers to clear."); return; }
-        ask("Clear all " + n + " answers?", [
-          "This deletes every answer saved in this browser for this handbook. It cannot be undone.",
-          "If you may want them again, cancel and use Save a backup file first."
-        ], "Yes, clear all my answers", function () {
-          store.replace({});
-          say("All your answers were cleared.");
-        }, btn);
-      }
-    });
-
     importInput.addEventListener("change", function () {
       var file = importInput.files && importInput.files[0];
       importInput.value = "";
@@ -728,26 +734,6 @@
       reader.readAsText(file);
     });
 
-    root.querySelector("[data-hb-show-all]").addEventListener("change", function (e) {
-      showAll = e.target.checked;
-      render();
-    });
-    root.querySelector("[data-hb-record-name]").addEventListener("input", function (e) {
-      store.set(NAME, e.target.value);
-      titleBlock(e.target.value);
-    });
-    /* The title block is dated the day it is printed; the PDF's suggested name says whose record it is. */
-    var pageTitle = null;
-    window.addEventListener("beforeprint", function () {
-      if (!document.body.contains(root)) return;
-      var name = typeof store.get(NAME) === "string" ? store.get(NAME).trim() : "";
-      titleBlock(name);
-      pageTitle = document.title;
-      document.title = "Learning record" + (name ? " - " + name : "") + " - " + ukDate(today());
-    });
-    window.addEventListener("afterprint", function () { if (pageTitle !== null) { document.title = pageTitle; pageTitle = null; } });
-
-    /* ---- copies kept aside in this browser (unreadable, newer or unusable stored answers) */
     var backupBox = root.querySelector("[data-hb-backups]");
     var KINDS = {
       corrupt: "saved answers that could not be read. They cannot be restored; download the copy to keep it.",
@@ -761,18 +747,6 @@
                     : b.key.slice(store.prefix.length);
     }
 
-    function button(text, hidden, action) {
-      var b = document.createElement("button");
-      b.type = "button";
-      b.className = "md-button";
-      b.textContent = text;
-      var h = document.createElement("span");
-      h.className = "hb-visually-hidden";
-      h.textContent = hidden;
-      b.appendChild(h);
-      b.addEventListener("click", function () { action(b); });
-      return b;
-    }
 
     function backups() {
       if (!backupBox) return;
@@ -780,23 +754,19 @@
       var items = store.backups();
       list.textContent = "";
       items.forEach(function (b) {
-        var li = document.createElement("li");
-        li.className = "hb-record__backup";
+        var li = list.appendChild(node("li", "hb-record__backup"));
         li.setAttribute("data-hb-backup", b.key);
-        var p = document.createElement("p");
-        var strong = document.createElement("strong");
-        strong.textContent = "Kept on " + when(b);
-        p.appendChild(strong);
+        var p = li.appendChild(node("p"));
+        p.appendChild(node("strong", null, "Kept on " + when(b)));
         p.appendChild(document.createTextNode(": " + KINDS[b.kind] + " " + b.size.toLocaleString("en-GB") +
           " characters, under the name '" + b.key + "'."));
-        li.appendChild(p);
         var name = " the copy kept on " + when(b);
-        li.appendChild(button("Download", name, function () {
+        li.appendChild(hb.ui.button("Download", function () {
           store.download(b.key.replace(/[^A-Za-z0-9-]+/g, "-") + ".json", "application/json", b.text);
           say("The copy kept on " + when(b) + " was downloaded.");
-        }));
-        if (b.kind === "readable") li.appendChild(button("Restore", name, function (btn) { restore(b, btn); }));
-        li.appendChild(button("Delete", name, function (btn) {
+        }, null, name));
+        if (b.kind === "readable") li.appendChild(hb.ui.button("Restore", function (btn) { restore(b, btn); }, null, name));
+        li.appendChild(hb.ui.button("Delete", function (btn) {
           ask("Delete the copy kept on " + when(b) + "?", [
             "This removes the copy from this browser. It cannot be undone.",
             "If you may want it again, cancel and download it first."
@@ -806,8 +776,7 @@
             var next = backupBox.hidden ? root.querySelector('[data-hb-action="export-json"]') : backupBox.querySelector("button") || root.querySelector('[data-hb-action="export-json"]');
             next.focus();
           }, btn);
-        }));
-        list.appendChild(li);
+        }, null, name));
       });
       backupBox.hidden = items.length === 0;
     }
@@ -819,11 +788,6 @@
         "Choose whether to merge this copy's answers with the ones saved in this browser, or to replace them. The copy stays in the list until you delete it.", btn);
     }
 
-    store.onChange(function () { if (document.body.contains(root)) render(); });
-    root.querySelector("[data-hb-actions]").hidden = false;
-    root.querySelector("[data-hb-options]").hidden = false;
-    root.querySelector("[data-hb-progress-panel]").hidden = false;
-    /* The answers are filled in after the first paint, so the page shows at once (issue #12). */
-    requestAnimationFrame(function () { requestAnimationFrame(function () { setTimeout(render, 0); }); });
-  });
+    return { pick: function () { importInput.click(); }, render: backups };
+  }
 })();

@@ -37,17 +37,7 @@
   }
 
   /* The handbook's own keys in an area (answers, backups), not the shared-computer setting. */
-  function ownKeys(s) {
-    var out = [];
-    if (!s) return out;
-    try {
-      for (var i = 0; i < s.length; i++) {
-        var k = s.key(i);
-        if (k && k.indexOf(PREFIX) === 0 && k !== SHARED_KEY) out.push(k);
-      }
-    } catch (e) { /* unreadable area: nothing to list */ }
-    return out;
-  }
+  function ownKeys(s) { return window.hb.keysIn(s, PREFIX).filter(function (k) { return k !== SHARED_KEY; }); }
 
   function parse(raw) {
     try {
@@ -126,7 +116,7 @@
     });
     if (again) {
       if (st && st.reload) st.reload();
-      changed();
+      updateModes();
     }
   }
 
@@ -152,8 +142,6 @@
     return { answers: answers, backups: backups, keys: keys };
   }
 
-  var listeners = [];
-  function changed() { listeners.forEach(function (fn) { fn(); }); updateModes(); }
 
   /* Turn shared-computer mode on or off, moving what is stored to the new area. Returns
    * {ok, moved, failed} (ok false: this browser would not remember the choice). */
@@ -176,7 +164,7 @@
     }
     var r = on ? move(l, s) : move(s, l);
     if (st && st.reload) st.reload();
-    changed();
+    updateModes();
     return { ok: true, moved: r.moved, failed: r.failed };
   }
 
@@ -194,7 +182,7 @@
       });
     });
     if (st && st.reload) st.reload();
-    changed();
+    updateModes();
     return { answers: before.answers, backups: before.backups, keys: removed };
   }
 
@@ -217,7 +205,7 @@
       Object.keys(mine).forEach(function (k) { if (!(k in now)) { now[k] = mine[k]; add = true; } });
       if (add) st.replace(now);
     }
-    changed();
+    updateModes();
   });
 
   /* ---- the privacy line under every form, and the footer's own line */
@@ -264,26 +252,25 @@
     shared: shared,
     setShared: setShared,
     removeAll: removeAll,
-    inventory: inventory,
-    onChange: function (fn) { listeners.push(fn); }
+    inventory: inventory
   };
 
   window.hb.onPage(updateModes);
 
   /* ---- the component at the foot of the page */
-  function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
+  var plural = window.hb.ui.plural;
 
   window.hb.register("hb-privacy", function (root) {
     var controls = root.querySelector("[data-hb-privacy-controls]");
     var nojs = root.querySelector(".hb-privacy__nojs");
     var box = root.querySelector("[data-hb-privacy-shared]");
     var removeBtn = root.querySelector("[data-hb-privacy-remove]");
-    var confirmBox = root.querySelector("[data-hb-privacy-confirm]");
-    var title = root.querySelector("[data-hb-privacy-confirm-title]");
-    var body = root.querySelector("[data-hb-privacy-confirm-body]");
-    var yes = root.querySelector("[data-hb-privacy-yes]");
-    var no = root.querySelector("[data-hb-privacy-no]");
     var status = root.querySelector("[data-hb-privacy-status]");
+    function $(name) { return root.querySelector("[data-hb-privacy-" + name + "]"); }
+    var ask = window.hb.ui.confirm($("confirm"), {
+      title: $("confirm-title"), body: $("confirm-body"), yes: $("yes"), no: $("no"), opener: removeBtn,
+      cancelled: function () { say("Nothing was removed."); }
+    });
 
     function say(msg) { status.textContent = msg; }
 
@@ -302,15 +289,6 @@
         : "Shared-computer mode is off. Your answers are kept in this browser on this computer after you close it, until you remove them." + fail);
     });
 
-    function closeAsk(msg) {
-      confirmBox.hidden = true;
-      removeBtn.setAttribute("aria-expanded", "false");
-      if (msg) say(msg);
-      removeBtn.focus();
-    }
-
-    removeBtn.setAttribute("aria-controls", confirmBox.id);
-    removeBtn.setAttribute("aria-expanded", "false");
     removeBtn.addEventListener("click", function () {
       var st = storage();
       if (st) st.flush();
@@ -319,34 +297,24 @@
         say("The handbook has nothing of yours stored in this browser.");
         return;
       }
-      title.textContent = "Remove " + plural(inv.answers, "answer", "answers") +
-        (inv.backups ? " and " + plural(inv.backups, "backup", "backups") : "") + " from this browser?";
-      body.textContent = "";
-      [
-        "This deletes everything the handbook has stored in this browser: every answer on every page" +
-          (inv.backups ? ", and the backup copies kept aside" : "") + ". It cannot be undone.",
-        "If you may want them again, cancel and use Export answers on your learning record first.",
-        "The shared-computer setting and the colour scheme are kept: they are settings of this computer, not your answers."
-      ].forEach(function (line) {
-        var p = document.createElement("p");
-        p.textContent = line;
-        body.appendChild(p);
-      });
       say("");
-      confirmBox.hidden = false;
-      removeBtn.setAttribute("aria-expanded", "true");
-      no.focus();
-    });
-
-    yes.addEventListener("click", function () {
-      var r = removeAll();
-      closeAsk("Removed " + plural(r.answers, "answer", "answers") +
-        (r.backups ? " and " + plural(r.backups, "backup", "backups") : "") +
-        " from this browser. Nothing the handbook stored is left here; the forms are empty.");
-    });
-    no.addEventListener("click", function () { closeAsk("Nothing was removed."); });
-    confirmBox.addEventListener("keydown", function (e) {
-      if (e.key === "Escape") { e.preventDefault(); e.stopPropagation(); closeAsk("Nothing was removed."); }
+      ask.open({
+        title: "Remove " + plural(inv.answers, "answer", "answers") +
+          (inv.backups ? " and " + plural(inv.backups, "backup", "backups") : "") + " from this browser?",
+        body: [
+          "This deletes everything the handbook has stored in this browser: every answer on every page" +
+            (inv.backups ? ", and the backup copies kept aside" : "") + ". It cannot be undone.",
+          "If you may want them again, cancel and use Export answers on your learning record first.",
+          "The shared-computer setting and the colour scheme are kept: they are settings of this computer, not your answers."
+        ],
+        focus: "no",
+        onYes: function () {
+          var r = removeAll();
+          say("Removed " + plural(r.answers, "answer", "answers") +
+            (r.backups ? " and " + plural(r.backups, "backup", "backups") : "") +
+            " from this browser. Nothing the handbook stored is left here; the forms are empty.");
+        }
+      });
     });
 
     if (nojs) nojs.hidden = true;

@@ -4,7 +4,7 @@
 (function () {
   "use strict";
 
-  var store = window.hb.storage;
+  var store = window.hb.storage, ui = window.hb.ui, node = ui.el;
 
   function time() {
     var d = new Date();
@@ -40,41 +40,38 @@
     if (v.length) el.setAttribute(attr, v.join(" ")); else el.removeAttribute(attr);
   }
 
+  /* The note beside a control (its id + suffix), made the first time it is needed, right after
+   * the control; role: "status" or "alert" for a live one. */
+  function noteFor(el, suffix, tag, className, role) {
+    var id = el.id + suffix;
+    var note = document.getElementById(id);
+    if (!note) {
+      note = el.parentNode.insertBefore(ui.el(tag, className), el.nextSibling);
+      note.id = id;
+      if (role) note.setAttribute("role", role);
+    }
+    return note;
+  }
+
   /* A date field says its date in UK long form beside it ("25 November 2026"), whatever format the
    * browser's own date box uses; the text is made once per field (empty until there is a date), so
    * nothing moves when it appears. */
   function dateText(el) {
     if (el.type !== "date" || !el.id) return;
-    var id = el.id + "-uk";
-    var span = document.getElementById(id);
-    if (!span) {
-      span = document.createElement("span");
-      span.id = id;
-      span.className = "hb-field__date";
-      el.parentNode.insertBefore(span, el.nextSibling);
-    }
+    var span = noteFor(el, "-uk", "span", "hb-field__date");
     var text = window.hb.ukDate(el.value);
     if (span.textContent !== text) span.textContent = text;
-    if (text) addToken(el, "aria-describedby", id); else removeToken(el, "aria-describedby", id);
+    (text ? addToken : removeToken)(el, "aria-describedby", span.id);
   }
 
   /* At the length limit (maxlength, from the build's one constant): say so beside the field. */
   function limit(el) {
     var max = el.maxLength;
     if (!(max > 0) || (el.tagName !== "TEXTAREA" && el.type !== "text")) return;
-    var id = el.id + "-limit";
-    var msg = document.getElementById(id);
     var at = el.value.length >= max;
-    if (!at && !msg) return;
-    if (!msg) {
-      msg = document.createElement("p");
-      msg.id = id;
-      msg.className = "hb-field__limit";
-      msg.setAttribute("role", "status");
-      el.parentNode.insertBefore(msg, el.nextSibling);
-      var d = el.getAttribute("aria-describedby");
-      el.setAttribute("aria-describedby", d ? d + " " + id : id);
-    }
+    if (!at && !document.getElementById(el.id + "-limit")) return;
+    var msg = noteFor(el, "-limit", "p", "hb-field__limit", "status");
+    addToken(el, "aria-describedby", msg.id);
     msg.hidden = !at;
     msg.textContent = at ? "This answer has reached the limit of " + max.toLocaleString("en-GB") +
       " characters, so nothing more you type or paste here is kept. Keep a longer text in a document of your own." : "";
@@ -84,7 +81,7 @@
     return "r" + Date.now().toString(36) + Math.random().toString(36).slice(2, 6);
   }
 
-  window.hb.register("hb-self-check", function (form) {
+  window.hb.register("hb-self-check", function (form, teardown) {
     var status = form.querySelector("[data-hb-status]");
     var pending = false;
     var note = "";
@@ -98,14 +95,10 @@
       status.removeAttribute("role");
       status.removeAttribute("aria-live");
       status.textContent = "";
-      okMsg = document.createElement("span");
-      okMsg.className = "hb-msg hb-msg--ok";
+      okMsg = status.appendChild(node("span", "hb-msg hb-msg--ok"));
       okMsg.setAttribute("role", "status");
-      errMsg = document.createElement("span");
-      errMsg.className = "hb-msg hb-msg--error";
+      errMsg = status.appendChild(node("span", "hb-msg hb-msg--error"));
       errMsg.setAttribute("role", "alert");
-      status.appendChild(okMsg);
-      status.appendChild(errMsg);
     }
 
     /* again: say it even if the region already holds the same words (a new field saved in the
@@ -135,8 +128,7 @@
 
     /* "Saved" beside the field being edited (one marker per form, moved to the field last saved):
      * just after the words of its label or question, laid over the room the label keeps free. */
-    var marker = document.createElement("span");
-    marker.className = "hb-saved";
+    var marker = node("span", "hb-saved");
     marker.setAttribute("aria-hidden", "true");  /* read out once through the status region */
     marker.hidden = true;
     function mark(el, ok) {
@@ -170,8 +162,8 @@
       note = what ? what + " " : "";
     }
 
-    store.onSaved(function (ok) {
-      if (!pending || !status || !document.body.contains(form)) return;
+    teardown(store.onSaved(function (ok) {
+      if (!pending || !status) return;
       pending = false;
       var key = edited && edited.getAttribute("data-hb-key");
       if (!ok) {
@@ -189,7 +181,7 @@
         }
       }
       note = "";
-    });
+    }));
 
     form.addEventListener("focusin", function (e) {
       if (e.target.getAttribute && e.target.getAttribute("data-hb-key") !== announced) announced = null;
@@ -205,7 +197,12 @@
       limit(el);
       dateText(el);
       var rows = el.closest("[data-hb-rows]");
-      if (rows) { rows.hbWidget.quiet(); if (rows.hbWidget.save()) saving(el); return; }
+      if (rows) {
+        var w = rowsWidgets.filter(function (x) { return x.box === rows; })[0];
+        w.quiet();
+        if (w.save()) saving(el);
+        return;
+      }
       if (el.classList.contains("hb-field__rank")) checkRanks();
       if (el.type === "radio" && !el.checked) return;
       if (!store.set(el.getAttribute("data-hb-key"), readControl(el))) return;
@@ -221,8 +218,7 @@
     var ranks = allRanks.filter(function (input) { return input.hasAttribute("data-hb-unique-field"); });
     var rankMsg = null;
     if (ranks.length) {
-      rankMsg = document.createElement("p");
-      rankMsg.className = "hb-field__error";
+      rankMsg = node("p", "hb-field__error");
       rankMsg.id = form.getAttribute("data-hb-form") + "-rank-error";
       rankMsg.setAttribute("role", "alert");
       rankMsg.hidden = true;
@@ -236,33 +232,25 @@
       var bad = input.validity && input.validity.badInput;
       var num = Number(v);
       var out = bad || (v !== "" && !(Math.floor(num) === num && num >= 1 && num <= n));
-      var id = input.id + "-range";
-      var msg = document.getElementById(id);
-      if (out && !msg) {
-        msg = document.createElement("p");
-        msg.id = id;
-        msg.className = "hb-field__error hb-field__error--range";
-        msg.setAttribute("role", "alert");
-        input.parentNode.insertBefore(msg, input.nextSibling);
-      }
-      if (!msg) return false;
+      if (!out && !document.getElementById(input.id + "-range")) return false;
+      var msg = noteFor(input, "-range", "p", "hb-field__error hb-field__error--range", "alert");
       var text = out ? "Give a whole number from 1 to " + n + " (there " + (n === 1 ? "is 1 activity" : "are " + n + " activities") + ")." : "";
       if (msg.textContent !== text) msg.textContent = text;
       msg.hidden = !out;
-      if (out) addToken(input, "aria-describedby", id); else removeToken(input, "aria-describedby", id);
+      (out ? addToken : removeToken)(input, "aria-describedby", msg.id);
       return out;
     }
 
     function checkRanks() {
       if (!allRanks.length) return;
-      var seen = Object.create(null), dupes = Object.create(null);
+      var seen = Object.create(null), dupes = Object.create(null), counted = [];
       ranks.forEach(function (input) {
         var key = input.getAttribute("data-hb-key");
         var itemKey = key.slice(0, key.lastIndexOf("."));
         var guard = store.get(itemKey + "." + input.getAttribute("data-hb-unique-field"));
         var v = input.value.trim();
-        input.hbCounted = guard === input.getAttribute("data-hb-unique-value") && v !== "";
-        if (input.hbCounted) {
+        if (guard === input.getAttribute("data-hb-unique-value") && v !== "") {
+          counted.push(input);
           if (seen[v]) dupes[v] = true;
           seen[v] = true;
         }
@@ -270,7 +258,7 @@
       var bad = Object.keys(dupes).sort(function (a, b) { return a - b; });
       allRanks.forEach(function (input) {
         var out = rangeCheck(input);
-        var clash = !!(input.hbCounted && dupes[input.value.trim()]);
+        var clash = counted.indexOf(input) >= 0 && !!dupes[input.value.trim()];
         if (clash || out) input.setAttribute("aria-invalid", "true");
         else input.removeAttribute("aria-invalid");
         if (clash) input.setAttribute("aria-errormessage", rankMsg.id);
@@ -297,8 +285,7 @@
 
       /* What happened to the rows ("Target 2 removed." with an Undo button), beside the Add button,
        * in a polite live region; it goes when the next action starts. */
-      var notice = document.createElement("p");
-      notice.className = "hb-rows__notice";
+      var notice = node("p", "hb-rows__notice");
       notice.setAttribute("role", "status");
       add.parentNode.insertBefore(notice, add.nextSibling);
       function quiet() {
@@ -306,23 +293,9 @@
         notice.classList.remove("hb-rows__notice--shown");
       }
       function tell(text, undo) {
-        notice.textContent = "";
-        var t = document.createElement("span");
-        t.className = "hb-msg hb-msg--ok";
-        t.textContent = text;
-        notice.appendChild(t);
         notice.classList.add("hb-rows__notice--shown");
-        if (!undo) return null;
-        notice.appendChild(document.createTextNode(" "));
-        var b = document.createElement("button");
-        b.type = "button";
-        b.className = "md-button hb-rows__undo";
-        b.setAttribute("data-hb-undo", "");
-        b.textContent = "Undo";
-        b.setAttribute("aria-label", "Undo: bring back " + text.replace(/ removed\.$/, "").toLowerCase());
-        b.addEventListener("click", function () { quiet(); undo(); });
-        notice.appendChild(b);
-        return b;
+        return ui.tell(notice, text, undo && function () { quiet(); undo(); }, "span", "hb-msg hb-msg--ok",
+          "Undo: bring back " + text.replace(/ removed\.$/, "").toLowerCase());
       }
 
       function hasText(li) {
@@ -431,12 +404,10 @@
         tell(label + " " + n + " added.", null);
       });
 
-      var widget = { render: render, refresh: refresh, save: save, quiet: quiet };
-      box.hbWidget = widget;
-      return widget;
+      return { box: box, render: render, refresh: refresh, save: save, quiet: quiet };
     });
 
-    store.onChange(function (source) { if (source === "replace" && document.body.contains(form)) fill(); });
+    teardown(store.onChange(function (source) { if (source === "replace") fill(); }));
     form.classList.add("hb-self-check--ready");
     fill();
   });

@@ -24,6 +24,7 @@
    * wrong or hostile file, never a practitioner's own answers (even a handbook scaled x100). */
   var MAX_IMPORT_BYTES = 5 * 1024 * 1024;
   var MAX_KEYS = 100000;
+  var ui = window.hb.ui;
   var ns = window.hb.namespace();
   var PREFIX = "hb:" + ns + ":";
   var KEY = PREFIX + "answers";
@@ -43,8 +44,8 @@
   var backupKey = null;
   var asideKeys = [];
   var timer = null;
-  var listeners = [];
-  var savedListeners = [];
+  var changes = window.hb.listeners();   /* fn(source): "set" | "replace" | "backups" */
+  var saves = window.hb.listeners();     /* fn(ok): after each write */
 
   /* Maps keyed by answer ids: no prototype, so "constructor" or "__proto__" is an id like any other. */
   function dict() { return Object.create(null); }
@@ -175,17 +176,7 @@
     return ("0000000" + h.toString(16)).slice(-8);
   }
 
-  function backupKeys() {
-    var out = [];
-    if (!ls) return out;
-    try {
-      for (var i = 0; i < ls.length; i++) {
-        var k = ls.key(i);
-        if (k && k.indexOf(BACKUP) === 0) out.push(k);
-      }
-    } catch (e) { /* storage went away: no backups to show */ }
-    return out.sort();
-  }
+  function backupKeys() { return window.hb.keysIn(ls, BACKUP).sort(); }
 
   /* Keep `raw` aside once: a backup with the same content is reused, never copied again. */
   function keepAside(raw) {
@@ -241,7 +232,7 @@
       problem = "backup-failed";
       ls = null;
       banner();
-      savedListeners.forEach(function (fn) { fn(false); });
+      saves.fire(false);
       return false;
     }
     var next;
@@ -258,7 +249,7 @@
     } catch (e) {
       problem = "quota";
       banner();
-      savedListeners.forEach(function (fn) { fn(false); });
+      saves.fire(false);
       return false;
     }
     dirty = dict();
@@ -266,7 +257,7 @@
     answers = next;
     if (problem === "quota") { problem = null; banner(); }
     if (changed) notify("replace");
-    savedListeners.forEach(function (fn) { fn(true); });
+    saves.fire(true);
     return true;
   }
 
@@ -295,9 +286,7 @@
     return v === undefined || v === null || v === false || v === "" || (Array.isArray(v) && v.length === 0);
   }
 
-  function notify(source) { listeners.forEach(function (fn) { fn(source); }); }
-
-  function today() { return new Date().toISOString().slice(0, 10); }
+  function notify(source) { changes.fire(source); }
 
   function download(name, type, text) {
     var blob = new Blob([text], { type: type });
@@ -318,7 +307,7 @@
   }
 
   function downloadAll(manifestVersion) {
-    download("learning-record-" + ns + "-" + today() + ".json", "application/json", JSON.stringify(exportDoc(manifestVersion), null, 2));
+    download("learning-record-" + ns + "-" + window.hb.today() + ".json", "application/json", JSON.stringify(exportDoc(manifestVersion), null, 2));
   }
 
   var DOWNLOAD_HINT = " Use the button below to download every answer you have given, including the ones not saved; you can import the file into your learning record later.";
@@ -332,10 +321,14 @@
   };
   var OFFER_DOWNLOAD = { unavailable: true, quota: true, "backup-failed": true };
 
+  /* "'a', 'b', 'c' and 2 more": the first three keys of a list, for a message. */
+  function keyNames(keys) {
+    return keys.slice(0, 3).map(function (k) { return "'" + k.slice(0, 80) + "'"; }).join(", ") +
+      (keys.length > 3 ? " and " + (keys.length - 3) + " more" : "");
+  }
+
   function asideText() {
-    var names = asideKeys.slice(0, 3).map(function (k) { return "'" + k.slice(0, 80) + "'"; }).join(", ");
-    if (asideKeys.length > 3) names += " and " + (asideKeys.length - 3) + " more";
-    return (asideKeys.length === 1 ? "Your saved answer to " : "Your saved answers to ") + names;
+    return (asideKeys.length === 1 ? "Your saved answer to " : "Your saved answers to ") + keyNames(asideKeys);
   }
 
   /* A banner at the top of the page when answers are not being kept as usual. */
@@ -345,27 +338,17 @@
     var el = host.querySelector(".hb-banner");
     if (!problem) { if (el) el.remove(); return; }
     if (!el) {
-      el = document.createElement("div");
-      el.className = "hb-banner";
+      el = host.insertBefore(ui.el("div", "hb-banner"), host.firstChild);
       el.setAttribute("role", "alert");
-      host.insertBefore(el, host.firstChild);
     }
     if (el.getAttribute("data-hb-problem") === problem) return;
     el.setAttribute("data-hb-problem", problem);
-    el.textContent = "";
-    var p = document.createElement("p");
-    p.textContent = MESSAGES[problem]
+    ui.paras(el, [MESSAGES[problem]
       .replace("BACKUP", backupKey ? "'" + backupKey + "'" : "a backup key")
-      .replace("ASIDE", asideText());
-    el.appendChild(p);
+      .replace("ASIDE", asideText())]);
     if (OFFER_DOWNLOAD[problem]) {
-      var b = document.createElement("button");
-      b.type = "button";
-      b.className = "md-button hb-banner__download";
-      b.setAttribute("data-hb-download-all", "");
-      b.textContent = "Download all my answers (JSON)";
-      b.addEventListener("click", function () { downloadAll(); });
-      el.appendChild(b);
+      el.appendChild(ui.button("Download all my answers (JSON)", function () { downloadAll(); }, "hb-banner__download"))
+        .setAttribute("data-hb-download-all", "");
     }
   }
 
@@ -404,9 +387,8 @@
     /* What a list of too-long answers left out of an import is told as (null if none). */
     tooLongNote: function (keys, where) {
       if (!keys || !keys.length) return null;
-      var names = keys.slice(0, 3).map(function (k) { return "'" + k.slice(0, 80) + "'"; }).join(", ") + (keys.length > 3 ? " and " + (keys.length - 3) + " more" : "");
       return (keys.length === 1 ? "1 answer is" : keys.length + " answers are") + " longer than the handbook keeps" + limitText() +
-        " and will be left out: " + names + ". " + where;
+        " and will be left out: " + keyNames(keys) + ". " + where;
     },
     key: KEY,
     prefix: PREFIX,
@@ -455,8 +437,10 @@
     },
     migrate: function (doc) { return migrate(doc); },
     flush: flush,
-    onChange: function (fn) { listeners.push(fn); },
-    onSaved: function (fn) { savedListeners.push(fn); },
+    /* fn(source) after every change ("set", "replace", "backups"); returns its unsubscribe. */
+    onChange: changes.add,
+    /* fn(ok) after every write; returns its unsubscribe. */
+    onSaved: saves.add,
     banner: banner,
     download: download,
     downloadAll: downloadAll,
