@@ -3,6 +3,8 @@
 Everything else (loading, validation, rendering) is plain Python and Jinja in this package and
 does not import MkDocs, so it can move to another front end.
 """
+import contextlib
+import time
 from pathlib import Path
 
 from .data import HandbookError, load
@@ -11,10 +13,30 @@ from .render import Renderer, UnknownId, check_contacts
 from .self_check import MAX_ANSWER_CHARS, check_namespace
 
 
+# Listeners told how long the build's own work took (the benchmark's capture hook, bench/): each is
+# called as listener(what, cpu_seconds), what being "define_env", "load" (data loaded and validated)
+# or "macro" (one macro call on a page). Empty: nothing is timed.
+timing_listeners: list = []
+
+
+@contextlib.contextmanager
+def _timed(what: str):
+    if not timing_listeners:
+        yield
+        return
+    start = time.process_time()
+    try:
+        yield
+    finally:
+        for listener in timing_listeners:
+            listener(what, time.process_time() - start)
+
+
 def _settings(env) -> dict:
     return (env.conf.get("extra") or {}).get("handbook") or {}
 
 
+@_timed("define_env")
 def define_env(env):
     from mkdocs.exceptions import PluginError
     from mkdocs.utils import get_relative_url
@@ -31,7 +53,8 @@ def define_env(env):
     data_dir = (root / settings.get("data_dir", "data")).resolve()
     local = [(root / d).resolve() for d in settings.get("local_data", [])]
     try:
-        hb = load(data_dir, extra_dirs=local)
+        with _timed("load"):
+            hb = load(data_dir, extra_dirs=local)
         pages = check(Path(env.conf["docs_dir"]), hb)
     except HandbookError as exc:
         raise PluginError(str(exc)) from None
@@ -140,7 +163,8 @@ def _reporting(macro, env):
     @functools.wraps(macro)
     def call(*args, **kwargs):
         try:
-            return macro(*args, **kwargs)
+            with _timed("macro"):
+                return macro(*args, **kwargs)
         except UnknownId as exc:
             page = env.page.file.src_uri if env.page is not None else "?"
             print(f"ERROR   -  {Path(env.conf['docs_dir']).name}/{page}: {exc}", file=sys.stderr)
