@@ -131,8 +131,8 @@ def write_report(res: dict, path: Path) -> None:
                   "(every macro's output written into the Markdown, as in (b)) without the handbook's forms and the data its "
                   "scripts read, built by Material alone (no macros, no overrides/, no extra CSS or JavaScript): the site the "
                   "Lighthouse section compares with. So the difference is what the handbook's own layer adds to a first visit "
-                  "(its script and stylesheet, its forms' markup), not the content. (Before issue #10 the comparison was a "
-                  "near-empty `mkdocs new` site, which also counted the handbook's text.)", "",
+                  "(its script and stylesheet, its forms' markup and their words in the search index), not the content. "
+                  "(Before issue #10 the comparison was a near-empty `mkdocs new` site, which also counted the handbook's text.)", "",
                   f"The handbook's first visit downloads {kb(one['gz'] - same['gz'])} ({one['gz'] - same['gz']} bytes) gzipped more "
                   f"than Material's with the same pages ({one['gz'] / max(1, same['gz']):.2f}×), in {one['requests']} requests "
                   f"against {same['requests']}.", "",
