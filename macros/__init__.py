@@ -3,6 +3,8 @@
 Everything else (loading, validation, rendering) is plain Python and Jinja in this package and
 does not import MkDocs, so it can move to another front end.
 """
+import contextlib
+import time
 from pathlib import Path
 from typing import NoReturn
 
@@ -14,7 +16,26 @@ from .registry import MACROS
 from .render import Renderer
 from .self_check import MAX_ANSWER_CHARS
 
+# Listeners told how long the build's own work took (the benchmark's capture hook, bench/): each is
+# called as listener(what, cpu_seconds), what being "define_env", "load" (data loaded and validated)
+# or "macro" (one macro call on a page). Empty: nothing is timed.
+timing_listeners: list = []
 
+
+@contextlib.contextmanager
+def _timed(what: str):
+    if not timing_listeners:
+        yield
+        return
+    start = time.process_time()
+    try:
+        yield
+    finally:
+        for listener in timing_listeners:
+            listener(what, time.process_time() - start)
+
+
+@_timed("define_env")
 def define_env(env):
     from mkdocs.exceptions import PluginError
     from mkdocs.utils import get_relative_url
@@ -29,7 +50,8 @@ def define_env(env):
     try:
         # the same settings, read and checked the same way, as `python -m macros check` (macros/settings.py)
         settings = settings_module.load(env.conf["config_file_path"])
-        hb = load(settings.data_dir, extra_dirs=settings.local_data)
+        with _timed("load"):
+            hb = load(settings.data_dir, extra_dirs=settings.local_data)
         pages = check(Path(env.conf["docs_dir"]), hb)
     except HandbookError as exc:
         raise PluginError(str(exc)) from None
@@ -139,7 +161,8 @@ def _reporting(macro, env):
     @functools.wraps(macro)
     def call(*args, **kwargs):
         try:
-            return macro(*args, **kwargs)
+            with _timed("macro"):
+                return macro(*args, **kwargs)
         except HandbookError as exc:
             page = env.page.file.src_uri if env.page is not None else "?"
             _stop([f"{Path(env.conf['docs_dir']).name}/{page}: {exc}"])

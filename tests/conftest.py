@@ -12,6 +12,9 @@ from pathlib import Path
 
 import pytest
 
+# Debian's chromium and the loopback server, shared with the benchmark (bench/); imported from here by tests.
+from localweb import CHROMIUM, CHROMIUM_ARGS, launch, serve_dir  # noqa: F401
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 PROJECT_PARTS = ("mkdocs.yml", "content", "data", "macros", "overrides", "package.json")
@@ -75,40 +78,12 @@ def search_index(site) -> list[dict]:
     return json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
 
 
-def serve_dir(directory: Path, port: int = 0):
-    """Serve a folder on a loopback port (Python's own HTTP server); returns (base_url, stop)."""
-    import functools
-    import http.server
-    import threading
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    handler = functools.partial(Quiet, directory=str(directory))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-
-    def stop():
-        httpd.shutdown()
-        httpd.server_close()
-
-    return f"http://127.0.0.1:{httpd.server_address[1]}/", stop
-
-
 @pytest.fixture(scope="session")
 def served(site):
     """The built site over HTTP on loopback."""
     base, stop = serve_dir(site)
     yield base
     stop()
-
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-]
 
 
 @pytest.fixture(scope="session")
@@ -118,7 +93,7 @@ def browser():
     if not Path(CHROMIUM).exists():
         pytest.fail("Debian's chromium is not installed: run `make test` (it installs it)")
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        b = launch(p)
         yield b
         b.close()
 

@@ -4,13 +4,12 @@ Plain functions over Playwright pages, so each test file stays about what it pro
 """
 from __future__ import annotations
 
-import contextlib
 import json
 from pathlib import Path
 
 from playwright.sync_api import expect
 
-from conftest import serve_dir
+from localweb import static_server  # noqa: F401  (a folder over loopback HTTP; shared with bench/)
 
 ROOT = Path(__file__).resolve().parent.parent
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -20,16 +19,6 @@ PALETTES = ("default", "slate")  # Material's light and dark schemes
 
 # Sample answers the "filled" passes type into every control they find.
 SAMPLE_TEXT = "I will ask a colleague to observe my questioning and give feedback."
-
-
-@contextlib.contextmanager
-def static_server(directory: Path):
-    """A folder on a loopback HTTP server (conftest.serve_dir), for tests that need http:// rather than file://."""
-    base, stop = serve_dir(directory)
-    try:
-        yield base
-    finally:
-        stop()
 
 
 def pages_of(site: Path) -> list[str]:
