@@ -71,7 +71,7 @@ def describe_all(data_dir: Path) -> list[dict]:
 
 # ------------------------------------------------------------------ copy-and-paste templates
 
-SNIPPETS = Path(__file__).parent / "templates" / "snippets"
+SNIPPETS = Path(__file__).parent / "templates" / "schema-reference" / "snippets"
 
 
 def templates(hb) -> list[dict]:
