@@ -6,7 +6,6 @@ A Renderer holds one loaded Handbook and exposes the macros pages call. Markup l
 from __future__ import annotations
 
 import json
-import math
 import re
 from pathlib import Path
 from typing import Callable
@@ -15,6 +14,7 @@ from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, Stric
 from markupsafe import Markup, escape
 
 from . import coaching_log as coaching_log_model, learning_record, self_check, ui_text
+from .figure import cycle_layout, venn_parts, wrap_lines  # noqa: F401  (wrap_lines: older callers import it from here)
 from .data import Handbook
 from .errors import DuplicateHtmlId, UnknownId  # noqa: F401  (UnknownId: tests import it from here)
 from .registry import MACROS, PageIndex
@@ -128,15 +128,15 @@ class Renderer:
         """'Figure 8' and 'Case study 5' in data text -> (page, anchor) where that figure or case
         study is shown; numbers no page shows stay plain text."""
         targets: dict[str, tuple[str, str]] = {}
-        for lid, page in self.pages.list_pages.items():
+        for lid, page in self.pages.figure_pages.items():
             lst = self.hb.lists.get(lid)
             if lst is not None and "figure" in lst:
                 targets.setdefault(f"figure {lst['figure']}", (page, lid))
-        defs_page = self.pages.list_pages.get("@definitions")
+        defs_page = self.pages.figure_pages.get("@definitions")
         if defs_page:
             for fig in self._definitions_data("figures"):
                 targets.setdefault(f"figure {fig['figure']}", (defs_page, fig["id"]))
-        cs_page = self.pages.list_pages.get("@case-studies")
+        cs_page = self.pages.figure_pages.get("@case-studies")
         if cs_page:
             for cs in self.hb.case_studies.values():
                 targets.setdefault(f"case study {cs['number']}", (cs_page, cs["id"]))
@@ -248,13 +248,13 @@ class Renderer:
     def outline(self, list_id: str) -> str:
         """A list's entries as short links to where the list is shown (the Summary's overview)."""
         lst = self._get("outline", list_id)
-        page = self.pages.list_pages.get(list_id)
+        page = self.pages.figure_pages.get(list_id)
         return self._render("outline/outline.html", lst=lst, page=page)
 
     def principles_outline(self) -> str:
         """The ten principles' titles, each a link to the principle."""
         ps = sorted(self.hb.principles.values(), key=lambda p: p["number"])
-        return self._render("outline/principles.html", principles=ps, page=self.pages.list_pages.get("@principles"))
+        return self._render("outline/principles.html", principles=ps, page=self.pages.figure_pages.get("@principles"))
 
     def compare(self, left: str, right: str) -> str:
         a, b = self._get("compare", left), self._get("compare", right)
@@ -394,49 +394,3 @@ def email_parts(text: str) -> list[tuple[str, str]]:
     if pos < len(text):
         parts.append(("text", text[pos:]))
     return parts
-
-
-# ---------------------------------------------------------------------- layout helpers
-
-
-def wrap_lines(value: str, width: int = 16) -> list[str]:
-    """Greedy word wrap for SVG labels."""
-    words, lines, cur = value.split(), [], ""
-    for w in words:
-        if cur and len(cur) + 1 + len(w) > width:
-            lines.append(cur)
-            cur = w
-        else:
-            cur = f"{cur} {w}".strip()
-    if cur:
-        lines.append(cur)
-    return lines
-
-
-def cycle_layout(n: int, size: int = 500, radius: float = 170, node_r: float = 76) -> dict:
-    """Positions of n nodes round a circle, clockwise from the top, and arcs between them. A node is
-    wide enough for its stage's name in up to four lines of 14 characters (figure/list-cycle.html)."""
-    c = size / 2
-    nodes = []
-    for i in range(n):
-        a = -math.pi / 2 + 2 * math.pi * i / n
-        nodes.append({"x": round(c + radius * math.cos(a), 1), "y": round(c + radius * math.sin(a), 1)})
-    arcs = []
-    gap = math.asin(min(0.99, (node_r + 10) / (2 * radius))) * 2  # angle the node covers
-    for i in range(n):
-        a0 = -math.pi / 2 + 2 * math.pi * i / n + gap / 2 + 0.06
-        a1 = -math.pi / 2 + 2 * math.pi * (i + 1) / n - gap / 2 - 0.06
-        if a1 <= a0:
-            continue
-        p0 = (c + radius * math.cos(a0), c + radius * math.sin(a0))
-        p1 = (c + radius * math.cos(a1), c + radius * math.sin(a1))
-        arcs.append(f"M {p0[0]:.1f} {p0[1]:.1f} A {radius} {radius} 0 0 1 {p1[0]:.1f} {p1[1]:.1f}")
-    return {"size": size, "nodes": nodes, "arcs": arcs, "r": node_r}
-
-
-def venn_parts(lst: dict) -> dict:
-    sets = [it for it in lst["items"] if it["id"] not in ("shared", "less-overlap")]
-    shared = next((it for it in lst["items"] if it["id"] == "shared"), None)
-    less = next((it for it in lst["items"] if it["id"] == "less-overlap"), None)
-    centres = [(170, 150), (290, 150), (230, 250)]
-    return {"sets": list(zip(sets, centres)), "shared": shared, "less": less}
