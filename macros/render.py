@@ -331,7 +331,7 @@ class Renderer:
         return self._render("references/references.html", refs=refs, documents=list(self.hb.documents.values()))
 
     def schema_reference(self) -> str:
-        from .schema_docs import describe_all, preformatted, templates
+        from .schema_reference import describe_all, preformatted, templates
 
         return self._render("schema-reference/schema-reference.html", files=describe_all(self.hb.data_dir), templates=templates(self.hb), pre=preformatted)
 

@@ -1,4 +1,5 @@
-"""Describe the data files' JSON Schemas as tables for the maintainers' page."""
+"""The maintainers' reference (``{{ schema_reference() }}``, templates/schema-reference/): the data files' JSON
+Schemas described as tables, and the copy-and-paste templates (snippets/) filled from the data."""
 from __future__ import annotations
 
 from pathlib import Path
