@@ -283,7 +283,7 @@ def _start_file(site_name: str) -> str:
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
     env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=select_autoescape(default=True))
-    return env.get_template("offline-start.html").render(site_name=site_name)
+    return env.get_template("offline-zip/offline-start.html").render(site_name=site_name)
 
 
 def make_zip(s: settings.Settings, out: Path) -> Path:

@@ -14,7 +14,9 @@ from .self_check import form_model, prompt_fields
 MANIFEST_VERSION = 1
 # The record's own answers, kept in the answers document like any other (so they are in the backup
 # file): the name printed on the record, and the dated snapshots of self-ratings (a list of rows:
-# {"id", "date": ISO time, <rating key>: <level id>, ...}).
+# {"id", "date": ISO time, <rating key>: <level id>, ...}). The component is "learning-record" in
+# every layer; these keys keep the short "record." (as the page keeps its address, record.html):
+# renaming them would lose every teacher's saved name and snapshots, and break links.
 NAME_KEY = "record.name"
 SNAPSHOTS_KEY = "record.snapshots"
 

@@ -1,8 +1,10 @@
 """The macros a page may call, written once (plain Python, no MkDocs import).
 
 For each macro: how a page calls it (its parameters), which of its arguments are ids and of what
-(the Handbook collection they name), and what it places on the page it is called on (prompts,
-forms, coaching logs, figures). pages.py reads this to check pages and index where things are
+(the Handbook collection they name), what it places on the page it is called on (prompts,
+forms, coaching logs, figures), and the component it belongs to (its template folder and ui.yml
+group). A page macro's name is public (content pages and school editions call it): the internal
+names follow it, not the other way round. pages.py reads this to check pages and index where things are
 shown; render.py to look ids up; macros/__init__.py to register the Renderer's methods of these
 names. The Renderer implements each (tests/test_registry.py checks that its methods take exactly
 these parameters).
@@ -30,8 +32,9 @@ class PageIndex:
 
     prompt_pages: dict[str, str] = field(default_factory=dict)
     form_pages: dict[str, str] = field(default_factory=dict)
-    # list id -> the page that shows it as a figure (first figure() call), for "Figure N" links
-    list_pages: dict[str, str] = field(default_factory=dict)
+    # list id (or "@case-studies", "@principles", "@definitions") -> the page that shows it as a figure
+    # (the first figure() call, or the macro that shows the whole collection), for "Figure N" links
+    figure_pages: dict[str, str] = field(default_factory=dict)
     log_pages: dict[str, str] = field(default_factory=dict)
     group_pages: dict[str, str] = field(default_factory=dict)  # prompt groups a page shows with prompts("id")
     # (page, kind, id) in the order they appear on each page; kind is "prompt", "form" or "log"
@@ -39,7 +42,7 @@ class PageIndex:
 
     def place(self, page: str, kind: str, ident: str) -> None:
         if kind == "figure":
-            self.list_pages.setdefault(ident, page)
+            self.figure_pages.setdefault(ident, page)
             return
         if kind == "group":
             self.group_pages.setdefault(ident, page)
@@ -58,6 +61,13 @@ class Macro:
     what: str = ""                    # what such an id is, in messages
     ids: int = 1                      # how many leading arguments are ids (compare takes two)
     places: Callable[[Handbook, Any], Iterable[Placement]] | None = None
+    # The component it belongs to: the one name of its template folder (macros/templates/<component>/),
+    # its words in data/ui.yml, its CSS block (hb-<component>); default: the macro's name in kebab-case.
+    component: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.component:
+            object.__setattr__(self, "component", self.name.replace("_", "-"))
 
     def signature(self) -> inspect.Signature:
         return inspect.Signature([_parameter(p) for p in self.params])
@@ -141,16 +151,16 @@ _ALL = (
     Macro("figure", ("list_id", "caption=True"), "lists", "list", places=_figure),
     Macro("compare", ("left", "right"), "lists", "list", ids=2),
     Macro("outline", ("list_id",), "lists", "list"),
-    Macro("principles_outline"),
-    Macro("definition", ("def_id",), "definitions", "definition"),
+    Macro("principles_outline", component="outline"),
+    Macro("definition", ("def_id",), "definitions", "definition", component="definitions"),
     Macro("definitions", ("topic=None",), "definition_topics", "definitions topic"),
-    Macro("definitions_compared", places=_shows("@definitions")),
+    Macro("definitions_compared", places=_shows("@definitions"), component="definitions"),
     Macro("at_a_glance"),
-    Macro("case_study", ("cs_id",), "case_studies", "case study", places=_case_study),
+    Macro("case_study", ("cs_id",), "case_studies", "case study", places=_case_study, component="case-studies"),
     Macro("case_studies", places=_case_studies),
     Macro("prompt", ("prompt_id",), "prompts", "prompt", places=_prompt),
-    Macro("prompts", ("group_id",), "prompt_groups", "prompt group", places=_prompts),
-    Macro("principle", ("principle_id",), "principles", "principle"),
+    Macro("prompts", ("group_id",), "prompt_groups", "prompt group", places=_prompts, component="prompt"),
+    Macro("principle", ("principle_id",), "principles", "principle", component="principles"),
     Macro("principles", places=_shows("@principles")),
     Macro("glossary"),
     Macro("references"),

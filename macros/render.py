@@ -6,7 +6,6 @@ A Renderer holds one loaded Handbook and exposes the macros pages call. Markup l
 from __future__ import annotations
 
 import json
-import math
 import re
 from pathlib import Path
 from typing import Callable
@@ -15,6 +14,7 @@ from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, Stric
 from markupsafe import Markup, escape
 
 from . import coaching_log as coaching_log_model, learning_record, self_check, ui_text
+from .figure import cycle_layout, venn_parts, wrap_lines  # noqa: F401  (wrap_lines: older callers import it from here)
 from .data import Handbook
 from .errors import DuplicateHtmlId, UnknownId  # noqa: F401  (UnknownId: tests import it from here)
 from .registry import MACROS, PageIndex
@@ -114,7 +114,7 @@ class Renderer:
         self.ui = ui_text.from_handbook(hb, md)  # the interface's words (data/ui.yml): {{ ui("group.key") }}
         self.env.globals.update(ui=self.ui, BREAK=BREAK, cite=self.cite, link=lambda page, anchor="": self.link(page, anchor), hb=hb,
                                 prompt_fields=lambda pid: self_check.prompt_fields(hb, pid))
-        self._cite_template = self.env.get_template("cite.html")
+        self._cite_template = self.env.get_template("shared/cite.html")
 
     # ------------------------------------------------------------------ helpers
     def _abbreviations(self):
@@ -128,15 +128,15 @@ class Renderer:
         """'Figure 8' and 'Case study 5' in data text -> (page, anchor) where that figure or case
         study is shown; numbers no page shows stay plain text."""
         targets: dict[str, tuple[str, str]] = {}
-        for lid, page in self.pages.list_pages.items():
+        for lid, page in self.pages.figure_pages.items():
             lst = self.hb.lists.get(lid)
             if lst is not None and "figure" in lst:
                 targets.setdefault(f"figure {lst['figure']}", (page, lid))
-        defs_page = self.pages.list_pages.get("@definitions")
+        defs_page = self.pages.figure_pages.get("@definitions")
         if defs_page:
             for fig in self._definitions_data("figures"):
                 targets.setdefault(f"figure {fig['figure']}", (defs_page, fig["id"]))
-        cs_page = self.pages.list_pages.get("@case-studies")
+        cs_page = self.pages.figure_pages.get("@case-studies")
         if cs_page:
             for cs in self.hb.case_studies.values():
                 targets.setdefault(f"case study {cs['number']}", (cs_page, cs["id"]))
@@ -243,18 +243,18 @@ class Renderer:
             ctx["layout"] = cycle_layout(len(lst["items"]))
         if lst["kind"] == "venn":
             ctx["venn"] = venn_parts(lst)
-        return self._render(f"list-{lst['kind']}.html", **ctx)
+        return self._render(f"figure/list-{lst['kind']}.html", **ctx)
 
     def outline(self, list_id: str) -> str:
         """A list's entries as short links to where the list is shown (the Summary's overview)."""
         lst = self._get("outline", list_id)
-        page = self.pages.list_pages.get(list_id)
-        return self._render("outline.html", lst=lst, page=page)
+        page = self.pages.figure_pages.get(list_id)
+        return self._render("outline/outline.html", lst=lst, page=page)
 
     def principles_outline(self) -> str:
         """The ten principles' titles, each a link to the principle."""
         ps = sorted(self.hb.principles.values(), key=lambda p: p["number"])
-        return self._render("principles-outline.html", principles=ps, page=self.pages.list_pages.get("@principles"))
+        return self._render("outline/principles.html", principles=ps, page=self.pages.figure_pages.get("@principles"))
 
     def compare(self, left: str, right: str) -> str:
         a, b = self._get("compare", left), self._get("compare", right)
@@ -268,14 +268,14 @@ class Renderer:
                     used.add(other["id"])
                 rows.append((it, other))
             rows += [(None, it) for it in b["items"] if it["id"] not in used]
-        return self._render("compare.html", a=a, b=b, rows=rows)
+        return self._render("compare/compare.html", a=a, b=b, rows=rows)
 
     def definition(self, def_id: str) -> str:
-        return self._render("definitions.html", defs=[self._get("definition", def_id)])
+        return self._render("definitions/definitions.html", defs=[self._get("definition", def_id)])
 
     def definitions(self, topic: str | None = None) -> str:
         defs = list(self.hb.definitions.values()) if topic is None else self._get("definitions", topic)
-        return self._render("definitions.html", defs=defs)
+        return self._render("definitions/definitions.html", defs=defs)
 
     def _definitions_data(self, key: str) -> list[dict]:
         f = self.hb.files.get("definitions")
@@ -292,48 +292,48 @@ class Renderer:
             figures.append({**fig, "defs": defs})
         rest = [d for d in self.hb.definitions.values() if d["id"] not in shown]
         cols = {t: [d for d in rest if d["topic"] == t] for t in ("coaching", "mentoring", "both")}
-        return self._render("definitions-compared.html", cols=cols, figures=figures)
+        return self._render("definitions/compared.html", cols=cols, figures=figures)
 
     def at_a_glance(self) -> str:
         """Coaching beside mentoring in one table (purpose, length, who leads, focus)."""
-        return self._render("at-a-glance.html", rows=self._definitions_data("at_a_glance"))
+        return self._render("at-a-glance/at-a-glance.html", rows=self._definitions_data("at_a_glance"))
 
     def case_study(self, cs_id: str) -> str:
         cs = self._get("case_study", cs_id)
-        return self._render("case-study.html", cs=cs, facets=self.hb.facets, prompts=self.hb.prompts, level=3)
+        return self._render("case-studies/case-study.html", cs=cs, facets=self.hb.facets, prompts=self.hb.prompts, level=3)
 
     def case_studies(self) -> str:
         studies = sorted(self.hb.case_studies.values(), key=lambda c: c["number"])
-        return self._render("case-studies.html", studies=studies, facets=self.hb.facets, prompts=self.hb.prompts)
+        return self._render("case-studies/case-studies.html", studies=studies, facets=self.hb.facets, prompts=self.hb.prompts)
 
     def prompt(self, prompt_id: str) -> str:
-        return self._render("prompt.html", p=self._get("prompt", prompt_id))
+        return self._render("prompt/prompt.html", p=self._get("prompt", prompt_id))
 
     def prompts(self, group_id: str) -> str:
         group = self._get("prompts", group_id)
         items = self._group_prompts.get(group_id, [])
         sources = list({(p["source"]["doc"], p["source"]["at"]): p["source"] for p in items}.values())
-        return self._render("prompt-group.html", group=group, items=items, sources=sources)
+        return self._render("prompt/group.html", group=group, items=items, sources=sources)
 
     def principle(self, principle_id: str) -> str:
-        return self._render("principles.html", principles=[self._get("principle", principle_id)], intro=None)
+        return self._render("principles/principles.html", principles=[self._get("principle", principle_id)], intro=None)
 
     def principles(self) -> str:
         ps = sorted(self.hb.principles.values(), key=lambda p: p["number"])
-        return self._render("principles.html", principles=ps, intro=self.hb.principles_intro)
+        return self._render("principles/principles.html", principles=ps, intro=self.hb.principles_intro)
 
     def glossary(self) -> str:
         terms = sorted(self.hb.glossary.values(), key=lambda t: t["term"].lower())
-        return self._render("glossary.html", terms=terms)
+        return self._render("glossary/glossary.html", terms=terms)
 
     def references(self) -> str:
         refs = sorted(self.hb.references.values(), key=lambda r: r["cite"].lower())
-        return self._render("references.html", refs=refs, documents=list(self.hb.documents.values()))
+        return self._render("references/references.html", refs=refs, documents=list(self.hb.documents.values()))
 
     def schema_reference(self) -> str:
-        from .schema_docs import describe_all, preformatted, templates
+        from .schema_reference import describe_all, preformatted, templates
 
-        return self._render("schema-reference.html", files=describe_all(self.hb.data_dir), templates=templates(self.hb), pre=preformatted)
+        return self._render("schema-reference/schema-reference.html", files=describe_all(self.hb.data_dir), templates=templates(self.hb), pre=preformatted)
 
     def self_check(self, form_id: str) -> str:
         form = self._get("self_check", form_id)
@@ -342,18 +342,18 @@ class Renderer:
         ctx = {"lst": lst}
         if lst is not None and lst["kind"] == "cycle":
             ctx["layout"] = cycle_layout(len(lst["items"]))
-        return self._render("self-check.html", m=self_check.form_model(self.hb, form_id), **ctx)
+        return self._render("self-check/self-check.html", m=self_check.form_model(self.hb, form_id), **ctx)
 
     def coaching_log(self, log_id: str) -> str:
         """A coaching log (hb-coaching-log): dated entries by relationship and a journal."""
         self._get("coaching_log", log_id)
-        return self._render("coaching-log.html", m=coaching_log_model.log_model(self.hb, log_id))
+        return self._render("coaching-log/coaching-log.html", m=coaching_log_model.log_model(self.hb, log_id))
 
     def learning_record(self) -> str:
         m = learning_record.manifest(self.hb, self.pages.order, self.page_titles, self.link, self.namespace,
                                      site_name=self.site_name)
         data = json.dumps(m, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
-        return self._render("learning-record.html", m=m, manifest_json=Markup(data),
+        return self._render("learning-record/learning-record.html", m=m, manifest_json=Markup(data),
                             total=len(learning_record.all_keys(m)))
 
     def _row_field(self, column: dict, row: str) -> dict:
@@ -363,11 +363,11 @@ class Renderer:
     def contacts(self) -> str:
         """Who to approach about coaching and mentoring in this school."""
         contacts = [{**c, "how_parts": email_parts(c.get("how", ""))} for c in self.school_contacts]
-        return self._render("contacts.html", contacts=contacts)
+        return self._render("contacts/contacts.html", contacts=contacts)
 
     def welcome(self) -> str:
         """The school's own welcome (extra.handbook.welcome, checked by check_welcome); nothing without one."""
-        return self._render("welcome.html", welcome=self.school_welcome) if self.school_welcome else ""
+        return self._render("welcome/welcome.html", welcome=self.school_welcome) if self.school_welcome else ""
 
     def abbreviations_markdown(self) -> str:
         """Markdown `abbr` definitions so page prose gets the same expansions as data.
@@ -394,49 +394,3 @@ def email_parts(text: str) -> list[tuple[str, str]]:
     if pos < len(text):
         parts.append(("text", text[pos:]))
     return parts
-
-
-# ---------------------------------------------------------------------- layout helpers
-
-
-def wrap_lines(value: str, width: int = 16) -> list[str]:
-    """Greedy word wrap for SVG labels."""
-    words, lines, cur = value.split(), [], ""
-    for w in words:
-        if cur and len(cur) + 1 + len(w) > width:
-            lines.append(cur)
-            cur = w
-        else:
-            cur = f"{cur} {w}".strip()
-    if cur:
-        lines.append(cur)
-    return lines
-
-
-def cycle_layout(n: int, size: int = 500, radius: float = 170, node_r: float = 76) -> dict:
-    """Positions of n nodes round a circle, clockwise from the top, and arcs between them. A node is
-    wide enough for its stage's name in up to four lines of 14 characters (list-cycle.html)."""
-    c = size / 2
-    nodes = []
-    for i in range(n):
-        a = -math.pi / 2 + 2 * math.pi * i / n
-        nodes.append({"x": round(c + radius * math.cos(a), 1), "y": round(c + radius * math.sin(a), 1)})
-    arcs = []
-    gap = math.asin(min(0.99, (node_r + 10) / (2 * radius))) * 2  # angle the node covers
-    for i in range(n):
-        a0 = -math.pi / 2 + 2 * math.pi * i / n + gap / 2 + 0.06
-        a1 = -math.pi / 2 + 2 * math.pi * (i + 1) / n - gap / 2 - 0.06
-        if a1 <= a0:
-            continue
-        p0 = (c + radius * math.cos(a0), c + radius * math.sin(a0))
-        p1 = (c + radius * math.cos(a1), c + radius * math.sin(a1))
-        arcs.append(f"M {p0[0]:.1f} {p0[1]:.1f} A {radius} {radius} 0 0 1 {p1[0]:.1f} {p1[1]:.1f}")
-    return {"size": size, "nodes": nodes, "arcs": arcs, "r": node_r}
-
-
-def venn_parts(lst: dict) -> dict:
-    sets = [it for it in lst["items"] if it["id"] not in ("shared", "less-overlap")]
-    shared = next((it for it in lst["items"] if it["id"] == "shared"), None)
-    less = next((it for it in lst["items"] if it["id"] == "less-overlap"), None)
-    centres = [(170, 150), (290, 150), (230, 250)]
-    return {"sets": list(zip(sets, centres)), "shared": shared, "less": less}

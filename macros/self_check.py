@@ -1,4 +1,9 @@
-"""Self-check forms, from data/forms.yml (no MkDocs import).
+"""The self-check component: forms from data/forms.yml (no MkDocs import).
+
+Names: a *form* is the data (``forms:`` in data/forms.yml, ``form_id``, the messages); *self-check*
+is the component that shows one (the ``self_check`` macro, templates/self-check/, self-check.js and
+.css). A prompt's notes box is a self-check too, and a coaching log's columns are its fields, so the
+field model and its template (templates/self-check/_field.html) are here.
 
 Every field has a storage key built from ids: ``FORM.ITEM.FIELD`` for a field asked about each
 item, ``FORM.FIELD`` for a field asked once, ``FORM`` for a form's added rows (a list of row

@@ -79,7 +79,7 @@ def problems(exc: BaseException, logged: list[str], printed: str) -> list[str]:
 
 def error_page(messages: list[str]) -> str:
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True)
-    return env.get_template("serve-error.html").render(messages=messages)
+    return env.get_template("serve-errors/serve-error.html").render(messages=messages)
 
 
 def show_error(site_dir: Path, messages: list[str], known: set[Path] = frozenset()) -> int:

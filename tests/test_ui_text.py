@@ -149,7 +149,7 @@ def test_check_and_build_refuse_a_broken_catalogue_and_keep_the_old_site(tmp_pat
 
 # ------------------------------------------------------------------ no template writes English of its own
 
-TEMPLATES = sorted([*(ROOT / "macros" / "templates").glob("*.html"), ROOT / "overrides" / "404.html",
+TEMPLATES = sorted([*(ROOT / "macros" / "templates").rglob("*.html"), ROOT / "overrides" / "404.html",
                     ROOT / "overrides" / "main.html", *(ROOT / "overrides" / "partials").glob("*.html")])
 # Not yet from the catalogue (see /work/notes/ui.md): the page `serve` shows while a build fails (it must
 # show even when data/ui.yml is what broke) and the offline zip's start file (written by `zip`, not the build).

@@ -1,4 +1,5 @@
-"""Describe the data files' JSON Schemas as tables for the maintainers' page."""
+"""The maintainers' reference (``{{ schema_reference() }}``, templates/schema-reference/): the data files' JSON
+Schemas described as tables, and the copy-and-paste templates (snippets/) filled from the data."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -71,7 +72,7 @@ def describe_all(data_dir: Path) -> list[dict]:
 
 # ------------------------------------------------------------------ copy-and-paste templates
 
-SNIPPETS = Path(__file__).parent / "templates" / "snippets"
+SNIPPETS = Path(__file__).parent / "templates" / "schema-reference" / "snippets"
 
 
 def templates(hb) -> list[dict]:
