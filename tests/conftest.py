@@ -98,10 +98,32 @@ def serve_dir(directory: Path, port: int = 0):
 
 @pytest.fixture(scope="session")
 def served(site):
-    """The built site over HTTP on loopback."""
+    """The built site over HTTP on loopback (one server for the whole session)."""
     base, stop = serve_dir(site)
     yield base
     stop()
+
+
+@pytest.fixture(params=["http", "file"])
+def base(request, site, served) -> str:
+    """The built site's address, once over HTTP and once from file:// (a shared drive): a test that
+    takes it runs both ways."""
+    return served if request.param == "http" else site.as_uri() + "/"
+
+
+def unused_port() -> int:
+    """A loopback port nothing listens on now (for a server a test starts itself)."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def free_port():
+    """free_port() -> a loopback port nothing listens on now."""
+    return unused_port
 
 
 CHROMIUM = "/usr/bin/chromium"

@@ -8,13 +8,7 @@ from __future__ import annotations
 import pytest
 
 from webcheck import (AXE_TAGS, PALETTES, axe_version, describe, fill_controls, pages_of, ready, run_axe, scheme,
-                      set_palette, static_server)
-
-
-@pytest.fixture(scope="module")
-def served(site):
-    with static_server(site) as base:
-        yield base
+                      set_palette)
 
 
 def _report(title: str, counts: dict[str, list[dict]]) -> str:

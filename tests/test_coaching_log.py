@@ -16,11 +16,6 @@ GROW = f"{LOG}.grow"
 JOURNAL = f"{LOG}.journal"
 
 
-@pytest.fixture(params=["http", "file"])
-def base(request, site, served):
-    return served if request.param == "http" else site.as_uri() + "/"
-
-
 def log_page(page, base):
     page.goto(base + "coaching-log.html")
     expect(page.locator(".hb-log--enhanced")).to_be_visible()

@@ -3,15 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from webcheck import fill_controls, pages_of, ready, scheme, static_server, tab_to
+from webcheck import fill_controls, pages_of, ready, scheme, tab_to
 
 FOCUSABLE = ("a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]:not([tabindex='-1'])")
-
-
-@pytest.fixture(scope="module")
-def served(site):
-    with static_server(site) as base:
-        yield base
 
 
 def _active(page) -> dict:

@@ -236,16 +236,8 @@ def test_an_unreadable_file_brings_no_follow_on_messages(data):
 # ------------------------------------------------------------------ 3. serve shows a failed build in the browser
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
-def serving(tmp_path):
+def serving(tmp_path, free_port):
     """`python -m macros serve` (what `make serve` runs) on a copy of the project: (project, base URL, output file)."""
     import os
     import signal
@@ -255,7 +247,7 @@ def serving(tmp_path):
     import urllib.request
 
     proj = copy_project(tmp_path / "proj")
-    port = _free_port()
+    port = free_port()
     out = tmp_path / "serve.log"
     env = {k: v for k, v in os.environ.items() if k != "NO_MKDOCS_2_WARNING"}  # as in a maintainer's shell
     with out.open("w") as log:

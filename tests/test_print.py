@@ -8,17 +8,11 @@ import re
 
 import pytest
 
-from webcheck import pages_of, ready, set_palette, static_server, first_answer_box
+from webcheck import pages_of, ready, set_palette, first_answer_box
 
 # The site's chrome: none of it may print.
 CHROME = [".md-header", ".md-tabs", ".md-sidebar", ".md-search", ".md-footer", ".md-top", ".md-skip",
           "[data-md-component=palette]", ".md-typeset .headerlink", ".hb-case-filter"]
-
-
-@pytest.fixture(scope="module")
-def served(site):
-    with static_server(site) as base:
-        yield base
 
 
 def pdf_text(data: bytes) -> str:

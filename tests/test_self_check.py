@@ -80,6 +80,28 @@ def test_manifest_covers_every_prompt_and_form_in_page_order(hb, manifest):
     assert len(manifest["chart"]["rows"]) == 9
 
 
+def _labels_of(html: str, key: str) -> list[str]:
+    """What labels each control saving to `key`: the text of its <label for=...>, and for a radio
+    group the legend of its fieldset too (the group's name; each option's label names the option)."""
+    import html as html_lib
+
+    controls = re.findall(rf'<(?:input|textarea|select)\b[^>]*\bdata-hb-key="{re.escape(key)}"[^>]*>', html)
+    assert controls, f"no control saves to {key}"
+    found = []
+    for c in controls:
+        cid = re.search(r'\bid="([^"]+)"', c)
+        assert cid, c
+        label = re.search(rf'<label\b[^>]*\bfor="{re.escape(cid.group(1))}"[^>]*>(.*?)</label>', html, re.S)
+        assert label, f"control {cid.group(1)} ({key}) has no <label for>"
+        if 'type="radio"' in c:
+            legend = re.search(rf'<fieldset\b[^>]*data-hb-field="{re.escape(key)}"[^>]*>\s*<legend\b[^>]*>(.*?)</legend>', html, re.S)
+            assert legend, f"radio group {key} has no fieldset legend"
+            found.append(html_lib.unescape(legend.group(1)))
+        else:
+            found.append(html_lib.unescape(re.sub(r"<[^>]+>", "", label.group(1))))
+    return found
+
+
 def test_every_field_is_rendered_on_its_page(site, hb):
     pages = check_pages(ROOT / "content", hb)
     for fid, page in pages.form_pages.items():
@@ -89,7 +111,8 @@ def test_every_field_is_rendered_on_its_page(site, hb):
         for it in m["items"]:
             for f in it["fields"]:
                 assert f'data-hb-key="{f["key"]}"' in html, (page, f["key"])
-                assert f'for="{f["html_id"]}' in html or f"<legend" in html
+                # every control has a label of its own, with the field's label as its name
+                assert set(_labels_of(html, f["key"])) == {f["label"]}, (page, f["key"])
     for pid, page in pages.prompt_pages.items():
         html = (site / page.replace(".md", ".html")).read_text(encoding="utf-8")
         assert f'data-hb-key="reflections.{pid}.note"' in html, (page, pid)
@@ -134,10 +157,6 @@ def test_a_form_on_no_page_is_an_error(tmp_path):
 
 
 # ------------------------------------------------------------------ browser: the forms come alive
-
-@pytest.fixture(params=["http", "file"])
-def base(request, site, served):
-    return served if request.param == "http" else site.as_uri() + "/"
 
 
 def stored(page) -> dict:

@@ -1,7 +1,6 @@
 """`mkdocs serve` shows a maintainer's edit at once: it rebuilds when data/, macros/ or overrides/ change."""
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
@@ -12,12 +11,6 @@ import pytest
 from conftest import copy_project
 
 pytestmark = pytest.mark.server  # runs `mkdocs serve`
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _get(url: str) -> str:
@@ -40,9 +33,9 @@ def _wait_for(url: str, text: str, timeout: float = 90) -> str:
 
 
 @pytest.mark.parametrize("edit", ["data", "overrides"])
-def test_serve_rebuilds_on_edit(edit, tmp_path):
+def test_serve_rebuilds_on_edit(edit, tmp_path, free_port):
     proj = copy_project(tmp_path / "handbook")
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
                             cwd=proj, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:

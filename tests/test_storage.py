@@ -17,11 +17,6 @@ Object.defineProperty(window, 'localStorage', { get() { throw new DOMException('
 FULL = STORAGE_FULL
 
 
-@pytest.fixture(params=["http", "file"])
-def base(request, site, served):
-    return served if request.param == "http" else site.as_uri() + "/"
-
-
 def test_storage_unavailable_banner_forms_still_work_and_export_works(base, browser, tmp_path):
     ctx = browser.new_context()
     ctx.add_init_script(BLOCKED)
