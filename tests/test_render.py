@@ -86,6 +86,12 @@ def test_compare_puts_two_lists_side_by_side(r):
     assert 'href="coaching.html#good-coaches">Figure 1</a>' in out  # the caption links the figure where it is shown
 
 
+def test_compare_pairs_the_items_of_two_lists_that_pair_both_ways(r):
+    out = r.compare("good-coaches", "good-mentors")
+    rows = [[normalise(c) for c in re.findall(r"<td>(.*?)</td>", row, re.S)] for row in re.findall(r"<tr>(.*?)</tr>", out, re.S)]
+    assert [r for r in rows if r] == [["Listen actively", "Hear the whole story"], ["Ask open questions", "Give advice when asked"]]
+
+
 def test_outline_links_each_entry_to_where_the_list_is_shown(r):
     out = r.outline("test-steps")
     assert re.findall(r'<a href="([^"]+)">([^<]*)</a>', out) == [("coaching.html#test-steps-find", "Find a coach."),
@@ -130,6 +136,16 @@ def test_a_form_from_a_list_rates_each_item_on_the_scale(r):
         assert [label_for(out, rid) for rid, _ in radios] == ["Not yet", "Secure"]
         assert label_for(out, f"hb-coach-check--{item}--evidence") == "Evidence or next step"
     assert "I do this well." in out  # the scale's levels are described
+
+
+def test_a_rank_is_unique_among_the_items_a_choice_selects(r):
+    out = r.self_check("priorities")
+    for item in ("find", "meet"):
+        rank = re.search(rf'<input type="number" id="hb-priorities--{item}--rank"[^>]*>', out).group(0)
+        assert 'data-hb-unique-field="required"' in rank and 'data-hb-unique-value="yes"' in rank
+        assert f'aria-describedby="hb-priorities--{item}--rank-hint"' in rank
+        assert label_for(out, f"hb-priorities--{item}--rank") == "Priority"
+    assert "1 is the highest." in out
 
 
 def test_a_form_with_its_own_fields_renders_a_choice_and_a_line(r):
@@ -262,8 +278,8 @@ def test_contacts_and_welcome_are_escaped_and_email_addresses_linked(r):
 
 
 @pytest.mark.parametrize("call,message", [
-    (lambda r: r.figure("gorw"), "macro 'figure': unknown list id 'gorw'; known ids: good-coaches, test-cycle, test-notes, test-steps"),
-    (lambda r: r.self_check("coach-chek"), "macro 'self_check': unknown form id 'coach-chek'; known ids: coach-check, next-steps, reflections"),
+    (lambda r: r.figure("gorw"), "macro 'figure': unknown list id 'gorw'; known ids: good-coaches, good-mentors, test-cycle, test-notes, test-steps"),
+    (lambda r: r.self_check("coach-chek"), "macro 'self_check': unknown form id 'coach-chek'; known ids: coach-check, next-steps, priorities, reflections"),
     (lambda r: r.prompts("reflections"), "macro 'prompts': unknown prompt group id 'reflections'"),
     (lambda r: r.case_study("test-school"), "macro 'case_study': unknown case study id 'test-school'"),
     (lambda r: r.definitions("mentorin"), "macro 'definitions': unknown definitions topic id 'mentorin'; known ids: coaching, mentoring"),
