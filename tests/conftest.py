@@ -213,27 +213,35 @@ def pytest_runtest_teardown(item):
 FIXTURE = ROOT / "tests" / "fixtures" / "project"
 
 
-def fixture_project(dest: Path) -> Path:
-    """A copy of the fixture handbook at dest that `python -m macros check/build` can run in."""
+def fixture_project(dest: Path, code: bool = True) -> Path:
+    """A copy of the fixture handbook at dest, with the project's schemas; with code, also its
+    macros/, overrides/ and node_modules, so that `python -m macros check/build` can run in it."""
     shutil.copytree(FIXTURE, dest, ignore=shutil.ignore_patterns("site", "__pycache__"))
     shutil.copytree(ROOT / "data" / "schema", dest / "data" / "schema")
-    for part in ("macros", "overrides"):
-        shutil.copytree(ROOT / part, dest / part, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy2(ROOT / "package.json", dest / "package.json")
-    os.symlink(ROOT / "node_modules", dest / "node_modules")
+    if code:
+        for part in ("macros", "overrides"):
+            shutil.copytree(ROOT / part, dest / part, ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copy2(ROOT / "package.json", dest / "package.json")
+        os.symlink(ROOT / "node_modules", dest / "node_modules")
     return dest
 
 
 @pytest.fixture(scope="session")
 def mini_project(tmp_path_factory) -> Path:
     """The fixture handbook, copied once per session: read it, do not change it (copy it with
-    `mini` to change it)."""
-    return fixture_project(tmp_path_factory.mktemp("fixture") / "handbook")
+    `mini` or `mini_cli` to change it)."""
+    return fixture_project(tmp_path_factory.mktemp("fixture") / "handbook", code=False)
 
 
 @pytest.fixture
 def mini(tmp_path) -> Path:
-    """A fresh copy of the fixture handbook for one test to edit."""
+    """A fresh copy of the fixture handbook's data and pages for one test to edit (unit tests)."""
+    return fixture_project(tmp_path / "handbook", code=False)
+
+
+@pytest.fixture
+def mini_cli(tmp_path) -> Path:
+    """A fresh copy of the fixture handbook that the project's commands can run in (build tests)."""
     return fixture_project(tmp_path / "handbook")
 
 
