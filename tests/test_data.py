@@ -7,9 +7,12 @@ import re
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import ROOT, run
 
 
+@pytest.mark.unit
 def test_real_data_loads(hb):
     assert len(hb.lists) >= 30
     assert len(hb.case_studies) == 7
@@ -17,6 +20,7 @@ def test_real_data_loads(hb):
     assert len([p for p in hb.prompts.values() if p["group"] == "points-for-reflection"]) == 9
 
 
+@pytest.mark.unit
 def test_every_data_file_names_its_schema():
     for f in sorted((ROOT / "data").glob("*.yml")):
         first = f.read_text(encoding="utf-8").splitlines()[0]
@@ -24,6 +28,7 @@ def test_every_data_file_names_its_schema():
         assert (ROOT / "data" / "schema" / f"{f.stem}.schema.json").exists()
 
 
+@pytest.mark.unit
 def test_ids_are_kebab_case_everywhere(hb):
     pat = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
@@ -63,6 +68,7 @@ def test_check_command_is_fast_and_quiet(mini_cli):
     assert _files(mini_cli) == before
 
 
+@pytest.mark.unit
 def test_fig9_and_fig14_pair_both_ways(hb):
     coaches, mentors = hb.lists["effective-coaches"], hb.lists["effective-mentors"]
     assert coaches["pairs_with"] == "effective-mentors"

@@ -130,6 +130,7 @@ def _watch(page) -> dict:
     return seen
 
 
+@pytest.mark.unit
 def test_snippet_is_what_the_readme_shows():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     body = SNIPPET.read_text(encoding="utf-8")

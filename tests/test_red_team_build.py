@@ -221,6 +221,7 @@ def test_a_leftover_another_build_is_using_is_left_alone(tmp_path):
     assert busy.exists() and not dead.exists() and (stranger / "precious.txt").exists()
 
 
+@pytest.mark.unit
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="renameat2 is Linux's")
 def test_the_swap_is_one_renameat2_exchange_here(tmp_path):
     from macros.__main__ import _exchange
@@ -234,6 +235,7 @@ def test_the_swap_is_one_renameat2_exchange_here(tmp_path):
     assert (a / "which").read_text() == "new" and (b / "which").read_text() == "old"
 
 
+@pytest.mark.unit
 def test_the_two_rename_fallback_puts_the_old_site_back_if_the_second_rename_fails(tmp_path, monkeypatch):
     import macros.__main__ as m
 

@@ -125,35 +125,7 @@ def test_forms_print_as_worksheets_without_javascript(site):
     assert re.search(r'<li class="hb-rows__row" data-hb-row="target-1">', html), "a blank target row to write on"
 
 
-@pytest.mark.parametrize("yaml_from,yaml_to,message", [
-    ("items_from: {list: effective-coaches}", "items_from: {list: effective-coachs}",
-     "field 'items_from.list': 'effective-coachs' is not the id of any list (did you mean 'effective-coaches'?)"),
-    ("type: scale, scale: practice, label: Your rating}\n      - {id: evidence, type: text, label: Evidence or next step}\n\n  - id: mentor",
-     "type: scale, scale: practise, label: Your rating}\n      - {id: evidence, type: text, label: Evidence or next step}\n\n  - id: mentor",
-     "field 'scale': 'practise' is not the id of any scale in data/forms.yml (did you mean 'practice'?)"),
-    ('unique_when: {field: required, value: "yes"}', 'unique_when: {field: requried, value: "yes"}',
-     "field 'unique_when.field': 'requried' is not the id of any field of this form (did you mean 'required'?)"),
-    ("type: rank", "type: ranking", "item 'rank': field 'type': "),
-])
-def test_form_declaration_errors_name_file_line_and_field(tmp_path, yaml_from, yaml_to, message):
-    proj = copy_project(tmp_path / "handbook")
-    p = proj / "data" / "forms.yml"
-    text = p.read_text(encoding="utf-8")
-    assert yaml_from in text
-    p.write_text(text.replace(yaml_from, yaml_to, 1), encoding="utf-8")
-    r = handbook("check", cwd=proj)
-    assert r.returncode != 0
-    assert re.search(r"^data/forms\.yml:\d+: ", r.stderr, re.M), r.stderr
-    assert message in r.stderr, r.stderr
-
-
-def test_a_form_on_no_page_is_an_error(tmp_path):
-    proj = copy_project(tmp_path / "handbook")
-    p = proj / "content" / "getting-involved.md"
-    p.write_text(p.read_text().replace('{{ self_check("targets") }}', ""))
-    r = handbook("check", cwd=proj)
-    assert r.returncode != 0
-    assert "form 'targets' is on no page" in r.stderr
+# A mistake in a form's declaration, and a form on no page: tests/test_validation.py (fixture handbook).
 
 
 # ------------------------------------------------------------------ browser: the forms come alive

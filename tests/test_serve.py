@@ -8,7 +8,7 @@ import urllib.request
 
 import pytest
 
-from conftest import copy_project
+from conftest import fixture_project
 
 pytestmark = pytest.mark.server  # runs `mkdocs serve`
 
@@ -34,17 +34,17 @@ def _wait_for(url: str, text: str, timeout: float = 90) -> str:
 
 @pytest.mark.parametrize("edit", ["data", "overrides"])
 def test_serve_rebuilds_on_edit(edit, tmp_path, free_port):
-    proj = copy_project(tmp_path / "handbook")
+    proj = fixture_project(tmp_path / "handbook")
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
                             cwd=proj, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         base = f"http://127.0.0.1:{port}/"
-        _wait_for(base + "principles.html", "A learning conversation")
+        _wait_for(base + "principles.html", "Listen first")
         if edit == "data":
             p = proj / "data" / "principles.yml"
-            p.write_text(p.read_text().replace("title: A learning conversation", "title: A learning conversation (edited)"))
-            _wait_for(base + "principles.html", "A learning conversation (edited)")
+            p.write_text(p.read_text().replace("title: Listen first", "title: Listen first (edited)"))
+            _wait_for(base + "principles.html", "Listen first (edited)")
         else:
             p = proj / "overrides" / "main.html"
             p.write_text(p.read_text().replace("{% block extrahead %}", "{% block extrahead %}<meta name=\"hb-edited\" content=\"yes\">"))

@@ -473,6 +473,14 @@ def test_check_reports_a_prompt_on_no_page(mini_cli):
     assert f"data/prompts.yml:{line}: item 'reflect-new-question': field 'id': point for reflection 'reflect-new-question' is on no page" in r.stderr, r.stderr
 
 
+def test_check_says_a_form_is_on_no_page(mini_cli):
+    edit(mini_cli / "content" / "coaching.md", '{{ self_check("next-steps") }}', "")
+    line = line_of(mini_cli / "data" / "forms.yml", "  - id: next-steps")
+    r = handbook("check", cwd=mini_cli)
+    assert r.returncode != 0
+    assert f"data/forms.yml:{line}: item 'next-steps': field 'id': form 'next-steps' is on no page" in r.stderr, r.stderr
+
+
 def test_check_names_file_line_item_and_field_for_a_line_break(mini_cli):
     """The command a maintainer runs: the glossary expansion that once put a script on 14 pages."""
     f = mini_cli / "data" / "glossary.yml"
