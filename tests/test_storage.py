@@ -28,15 +28,21 @@ def test_storage_unavailable_banner_forms_still_work_and_export_works(base, brow
     expect(banner).to_be_visible()
     expect(banner).to_contain_text("not letting the handbook save anything")
     assert banner.get_attribute("role") == "alert"
-    page.fill("#hb-grow-planner--topic", "Kept for the visit")
-    expect(page.locator('form[data-hb-form="grow-planner"] [data-hb-status]')).to_have_text("Kept for this visit only (not saved).")
-    # the record cannot see another page's memory after a full page load, but export works for
-    # what this page holds: go to the record through the page's own memory via instant-less nav
+    grow = page.locator('form[data-hb-form="grow-planner"]')
+    grow.get_by_label("What the conversation is about").fill("Kept for the visit")
+    expect(grow.locator("[data-hb-status]")).to_have_text("Kept for this visit only (not saved).")
+    # the banner's download holds what this page was given, before the reader leaves it
+    with page.expect_download() as dl:
+        banner.get_by_role("button", name="Download all my answers (JSON)").click()
+    p = tmp_path / "x.json"
+    dl.value.save_as(p)
+    doc = json.loads(p.read_text())
+    assert doc["handbook"] == NS and doc["answers"] == {"grow-planner.topic": "Kept for the visit"}, doc
+    # the learning record's backup works too (a new page: this visit's memory is gone, as the banner says)
     page.goto(base + "record.html")
     expect(page.locator(".hb-banner")).to_be_visible()
     with page.expect_download() as dl:
-        page.click('[data-hb-action="export-json"]')
-    p = tmp_path / "x.json"
+        page.get_by_role("button", name="Save a backup file").click()
     dl.value.save_as(p)
     assert json.loads(p.read_text())["handbook"] == NS
     # Material's own scripts may complain that storage is blocked; ours must not fail
