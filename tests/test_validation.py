@@ -247,6 +247,38 @@ def test_form_declaration_errors_name_file_line_and_field(mini, yaml_from, yaml_
     assert message in p.format()
 
 
+@unit
+def test_log_mistakes_are_named_with_file_and_line(mini):
+    """(from test_coaching_log) A log kind's form, its date field, its field types and its title field."""
+    from macros.data import HandbookError, load
+
+    forms = mini / "data" / "forms.yml"
+    edit(forms, "        form: session-plan\n", "        form: session-plann\n")
+    edit(forms, "          - {id: date, type: date, label: Date of the session}\n", "          - {id: when, type: line, label: Date of the session}\n")
+    edit(forms, "          - {id: notes, type: text, label: What we talked about}", "          - {id: notes, type: scale, scale: practice, label: What we talked about}")
+    edit(forms, "        title_field: title\n", "        title_field: notes\n")
+    with pytest.raises(HandbookError) as exc:
+        load(mini / "data")
+    msg = str(exc.value)
+    line = line_of(forms, "        form: session-plann")
+    assert f"data/forms.yml:{line}: item 'plan': field 'form': 'session-plann' is not the id of any form in data/forms.yml (did you mean 'session-plan'?)" in msg, msg
+    line = line_of(forms, "type: scale, scale: practice, label: What we talked about")
+    assert f"data/forms.yml:{line}: item 'notes': field 'type': field 'notes' is a scale field; a log entry keeps only text, line, date, check fields" in msg, msg
+    line = line_of(forms, "      - id: session")
+    assert f"data/forms.yml:{line}: item 'session': field 'fields': has no date field; every entry is dated" in msg, msg
+    line = line_of(forms, "        title_field: notes")
+    assert f"data/forms.yml:{line}: item 'session': field 'title_field': 'notes' is not the id of any line field of this entry" in msg, msg
+
+
+@unit
+def test_a_figure_of_definitions_naming_an_unknown_definition_is_reported(mini):
+    """(from test_reader)"""
+    (p,), _ = problems_after(mini, "definitions.yml", "definitions: [coaching-test-definition,", "definitions: [coaching-test-defintion,")
+    line = line_of(mini / "data" / "definitions.yml", "coaching-test-defintion")
+    assert p.format().startswith(f"data/definitions.yml:{line}: item 'test-definitions': field 'definitions': 'coaching-test-defintion' "
+                                  "is not the id of any definition (did you mean 'coaching-test-definition'?)"), p.format()
+
+
 # ------------------------------------------------------------------ content on no page (from test_maintainers)
 
 NEW_PROMPT = """
@@ -479,6 +511,15 @@ def test_check_says_a_form_is_on_no_page(mini_cli):
     r = handbook("check", cwd=mini_cli)
     assert r.returncode != 0
     assert f"data/forms.yml:{line}: item 'next-steps': field 'id': form 'next-steps' is on no page" in r.stderr, r.stderr
+
+
+def test_check_says_a_log_is_on_no_page(mini_cli):
+    """(from test_coaching_log)"""
+    edit(mini_cli / "content" / "coaching-log.md", '{{ coaching_log("test-log") }}', "")
+    line = line_of(mini_cli / "data" / "forms.yml", "  - id: test-log")
+    r = handbook("check", cwd=mini_cli)
+    assert r.returncode != 0
+    assert f"data/forms.yml:{line}: " in r.stderr and "coaching log 'test-log' is on no page; add {{ coaching_log(\"test-log\") }}" in r.stderr, r.stderr
 
 
 def test_check_names_file_line_item_and_field_for_a_line_break(mini_cli):
