@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import copy_project, handbook, serve_dir
-from webcheck import tab_to
+from webcheck import box, choice, form_called, tab_to
 from macros import learning_record, self_check
 from macros.pages import check as check_pages
 from conftest import ROOT
@@ -146,19 +146,23 @@ def wait_saved(page, form_locator=None):
 
 def test_fill_reload_still_there(base, page):
     page.goto(base + "coaching.html")
-    page.fill("#hb-grow-planner--topic", "Questioning in Year 9")
-    page.check("#hb-coach-self-assessment--listen-actively--rating-secure")
-    wait_saved(page, page.locator('form[data-hb-form="coach-self-assessment"]'))
+    topic = box(form_called(page, "Plan a coaching conversation with GROW"), "What the conversation is about")
+    secure = choice(form_called(page, "what effective coaches do"), "Your rating", "Secure", item="Listen actively")
+    topic.fill("Questioning in Year 9")
+    secure.check()
+    wait_saved(page, form_called(page, "what effective coaches do"))
     page.reload()
-    expect(page.locator("#hb-grow-planner--topic")).to_have_value("Questioning in Year 9")
-    expect(page.locator("#hb-coach-self-assessment--listen-actively--rating-secure")).to_be_checked()
+    expect(topic).to_have_value("Questioning in Year 9")
+    expect(secure).to_be_checked()
     page.goto(base + "practical-guidance.html")  # contracting is with the rest of the practical guidance
-    page.fill("#hb-contracting--boundaries--notes", "What we say stays between us")
-    page.check("#hb-contracting--boundaries--agreed")
-    wait_saved(page, page.locator('form[data-hb-form="contracting"]'))
+    contracting = form_called(page, "contracting checklist")
+    notes, agreed = box(contracting, "What we agreed", item="Boundaries"), box(contracting, "Agreed", item="Boundaries")
+    notes.fill("What we say stays between us")
+    agreed.check()
+    wait_saved(page, contracting)
     page.reload()
-    expect(page.locator("#hb-contracting--boundaries--notes")).to_have_value("What we say stays between us")
-    expect(page.locator("#hb-contracting--boundaries--agreed")).to_be_checked()
+    expect(notes).to_have_value("What we say stays between us")
+    expect(agreed).to_be_checked()
     assert stored(page)["contracting.boundaries.agreed"] is True
     assert page.js_errors == []
 
@@ -175,14 +179,10 @@ def nav_to(page, title: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def instant_site(tmp_path_factory):
+def instant_site(tmp_path_factory, free_port):
     """Material's instant navigation needs site_url to match where the site is served (its sitemap
     holds absolute URLs), so this build sets it, as a school does for its intranet."""
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     proj = copy_project(tmp_path_factory.mktemp("instant") / "handbook")
     cfg = proj / "mkdocs.yml"
     cfg.write_text(cfg.read_text().replace("site_name:", f"site_url: http://127.0.0.1:{port}/\nsite_name:", 1))
@@ -196,19 +196,21 @@ def instant_site(tmp_path_factory):
 def test_answers_survive_instant_navigation(instant_site, page):
     served = instant_site
     page.goto(served + "coaching.html")
-    page.fill("#hb-reflections--reflect-need-coaching--note", "Feedback on questioning")
+    note = box(form_called(page, "Your notes on: Is there a particular aspect of your practice"), "Your notes")
+    evidence = box(form_called(page, "what effective mentors do"), "Evidence or next step", item="Model expertise")
+    note.fill("Feedback on questioning")
     wait_saved(page)
     # Material's instant navigation: the page is swapped in, not reloaded
     page.evaluate("window.__sameDocument = true")
     nav_to(page, "Mentoring")
     expect(page).to_have_url(re.compile(r"mentoring\.html$"))
-    page.fill("#hb-mentor-self-assessment--model-expertise--evidence", "Modelled a lesson")
+    evidence.fill("Modelled a lesson")
     wait_saved(page)
     nav_to(page, "Coaching")
-    expect(page.locator("#hb-reflections--reflect-need-coaching--note")).to_have_value("Feedback on questioning")
+    expect(note).to_have_value("Feedback on questioning")
     assert page.evaluate("window.__sameDocument") is True, "instant navigation did not keep the document"
     nav_to(page, "Mentoring")
-    expect(page.locator("#hb-mentor-self-assessment--model-expertise--evidence")).to_have_value("Modelled a lesson")
+    expect(evidence).to_have_value("Modelled a lesson")
     assert page.js_errors == []
 
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from webcheck import STORAGE_FULL
+from webcheck import STORAGE_FULL, box, form_called
 from playwright.sync_api import expect
 
 from test_self_check import KEY, NS, stored
@@ -28,8 +28,8 @@ def test_storage_unavailable_banner_forms_still_work_and_export_works(base, brow
     expect(banner).to_be_visible()
     expect(banner).to_contain_text("not letting the handbook save anything")
     assert banner.get_attribute("role") == "alert"
-    grow = page.locator('form[data-hb-form="grow-planner"]')
-    grow.get_by_label("What the conversation is about").fill("Kept for the visit")
+    grow = form_called(page, "Plan a coaching conversation with GROW")
+    box(grow, "What the conversation is about").fill("Kept for the visit")
     expect(grow.locator("[data-hb-status]")).to_have_text("Kept for this visit only (not saved).")
     # the banner's download holds what this page was given, before the reader leaves it
     with page.expect_download() as dl:
@@ -76,10 +76,11 @@ def test_storage_full_tells_the_user(site, browser):
     ctx.add_init_script(FULL)
     page = ctx.new_page()
     page.goto(site.as_uri() + "/coaching.html")
-    page.fill("#hb-grow-planner--topic", "Too much")
+    topic = box(form_called(page, "Plan a coaching conversation with GROW"), "What the conversation is about")
+    topic.fill("Too much")
     expect(page.locator('form[data-hb-form="grow-planner"] [data-hb-status]')).to_contain_text("Not saved: this browser's storage is full")
     expect(page.locator(".hb-banner")).to_contain_text("storage for the handbook is full")
-    expect(page.locator("#hb-grow-planner--topic")).to_have_value("Too much")
+    expect(topic).to_have_value("Too much")
     ctx.close()
 
 
@@ -99,7 +100,7 @@ def test_unreadable_or_newer_stored_data_is_kept_aside_never_discarded(raw, kind
     assert backups[0] in banner.text_content()
     assert page.evaluate("k => localStorage.getItem(k)", backups[0]) == raw
     # the forms start empty and work; the backup is untouched by new answers
-    page.fill("#hb-grow-planner--topic", "Fresh start")
+    box(form_called(page, "Plan a coaching conversation with GROW"), "What the conversation is about").fill("Fresh start")
     page.locator('form[data-hb-form="grow-planner"] [data-hb-status]').filter(has_text="Saved").wait_for()
     assert stored(page) == {"grow-planner.topic": "Fresh start"}
     assert page.evaluate("k => localStorage.getItem(k)", backups[0]) == raw
@@ -107,7 +108,7 @@ def test_unreadable_or_newer_stored_data_is_kept_aside_never_discarded(raw, kind
 
 def test_stored_document_carries_version_and_namespace(site, page):
     page.goto(site.as_uri() + "/coaching.html")
-    page.fill("#hb-grow-planner--topic", "Versioned")
+    box(form_called(page, "Plan a coaching conversation with GROW"), "What the conversation is about").fill("Versioned")
     page.locator('form[data-hb-form="grow-planner"] [data-hb-status]').filter(has_text="Saved").wait_for()
     doc = json.loads(page.evaluate(f"localStorage.getItem('{KEY}')"))
     assert doc["version"] == 2 and doc["handbook"] == NS and "updated" in doc

@@ -193,3 +193,35 @@ STORAGE_FULL = """
   };
 })();
 """
+
+
+# ------------------------------------------------------------------ controls as a reader finds them
+# By what the page says (a form's heading, an item's name, a field's label), not by internal ids.
+
+
+def form_called(page, title: str):
+    """A self-check form by its heading (its accessible name); `title` may be part of it."""
+    return page.get_by_role("form", name=title)
+
+
+def _label(label: str):
+    """The label's text, as Playwright reads a <label>: with the form's "Saved" / "Not saved" marker
+    (aria-hidden, so not part of the accessible name) after it once the field was last saved."""
+    import re
+
+    return re.compile(rf"^{re.escape(label)}(?:Saved|Not saved)?$")
+
+
+def box(scope, label: str, item: str | None = None):
+    """A text box, date or checkbox by its label; within the item's group (its fieldset's legend)
+    where a form asks the same of every item."""
+    if item is not None:
+        scope = scope.get_by_role("group", name=item, exact=True)
+    return scope.get_by_label(_label(label))
+
+
+def choice(scope, question: str, option: str, item: str | None = None):
+    """A radio button: the option's label, within the question's group (and the item's)."""
+    if item is not None:
+        scope = scope.get_by_role("group", name=item, exact=True)
+    return scope.get_by_role("group", name=question, exact=True).get_by_label(_label(option))
