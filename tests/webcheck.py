@@ -209,7 +209,7 @@ def _label(label: str):
     (aria-hidden, so not part of the accessible name) after it once the field was last saved."""
     import re
 
-    return re.compile(rf"^{re.escape(label)}(?:Saved|Not saved)?$")
+    return re.compile(rf"^\s*{re.escape(label)}\s*(?:Saved|Not saved)?\s*$")
 
 
 def box(scope, label: str, item: str | None = None):
