@@ -384,6 +384,7 @@ def _bomb(levels: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("text, line, name", [
     (_bomb(4), 1, "&a0"),                                    # (8 levels ran 48 s and took 6 GB)
     ("items: &loop\n  - *loop\n", 1, "&loop"),              # a loop: a traceback before
@@ -402,6 +403,7 @@ def test_yaml_anchors_and_aliases_are_refused_with_file_and_line(tmp_path, text,
         "anchors and aliases (&name, *name) are not allowed; write the text out"]
 
 
+@pytest.mark.unit
 def test_ampersands_and_asterisks_in_text_are_fine(tmp_path):
     from macros.data import read_yaml
 
