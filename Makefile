@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY      = $(VENV)/bin/python
 
-.PHONY: setup serve build check zip test test-fast test-setup system-deps bench lock screenshots lint-js
+.PHONY: setup serve build check zip test test-fast test-unit test-setup system-deps bench lock screenshots lint-js
 setup: $(VENV)/.installed node_modules/.installed
 
 # Every Python package, transitive ones included, at the version and with the hashes in
@@ -46,7 +46,12 @@ test: test-setup
 lint-js: node_modules/.installed
 	npx --no-install eslint overrides/assets/javascripts
 
-# The fast layer: everything that needs no browser and no web server (unit, data and build tests).
+# The layers (pytest.ini; tests/conftest.py puts every test in one): unit, build, browser, server.
+# test-unit: plain Python on the fixture handbook (tests/fixtures/project), no build: seconds.
+# test-fast: everything that needs no browser and no web server (the unit and build layers).
+test-unit: setup
+	$(PY) -m pytest -m unit
+
 test-fast: setup
 	$(PY) -m pytest -m "not browser and not server"
 

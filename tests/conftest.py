@@ -21,6 +21,8 @@ PROJECT_PARTS = ("mkdocs.yml", "content", "data", "macros", "overrides", "packag
 
 
 def run(args, cwd=ROOT, env=None, check=False):
+    if _in_unit_test:
+        pytest.fail("a unit test runs no command (no build, no `python -m macros`): mark it build, or test the Python")
     e = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
     return subprocess.run(args, cwd=cwd, env=e, capture_output=True, text=True, check=check)
 
@@ -80,10 +82,32 @@ def search_index(site) -> list[dict]:
 
 @pytest.fixture(scope="session")
 def served(site):
-    """The built site over HTTP on loopback."""
+    """The built site over HTTP on loopback (one server for the whole session)."""
     base, stop = serve_dir(site)
     yield base
     stop()
+
+
+@pytest.fixture(params=["http", "file"])
+def base(request, site, served) -> str:
+    """The built site's address, once over HTTP and once from file:// (a shared drive): a test that
+    takes it runs both ways."""
+    return served if request.param == "http" else site.as_uri() + "/"
+
+
+def unused_port() -> int:
+    """A loopback port nothing listens on now (for a server a test starts itself)."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def free_port():
+    """free_port() -> a loopback port nothing listens on now."""
+    return unused_port
 
 
 @pytest.fixture(scope="session")
@@ -115,10 +139,18 @@ def page(browser):
 
 
 # ---------------------------------------------------------------------------------------- layers
+# Every test is in one layer (pytest.ini lists them), so `pytest -m LAYER` runs one of them:
+#   unit     plain Python (load data, render a component, check a page): marked by its module or test
+#            with `pytest.mark.unit`; it may not build, run a command, start a server or a browser.
+#   build    what is left: a real build or the project's command line on a copy of the project.
+#   browser  uses the `browser` or `page` fixture (Debian's chromium).
+#   server   uses `served`, `base` or `nginx`, or is marked `server` (a web server or `mkdocs serve`).
 # `make test-fast` runs what needs no browser and no web server: `pytest -m "not browser and not server"`.
-# A test is put in its layer by the fixtures it asks for, so a new test lands in the right one.
+# Browser and server are put in their layer by the fixtures a test asks for, so a new test lands in the
+# right one; a new test that is neither is `build` unless marked `unit`.
 BROWSER_FIXTURES = {"browser", "page"}
 SERVER_FIXTURES = {"served", "nginx"}
+NOT_UNIT_FIXTURES = BROWSER_FIXTURES | SERVER_FIXTURES | {"site", "search_index"}
 
 
 def pytest_collection_modifyitems(config, items):
@@ -128,3 +160,70 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
         if names & SERVER_FIXTURES:
             item.add_marker(pytest.mark.server)
+        if item.get_closest_marker("unit"):
+            if names & NOT_UNIT_FIXTURES or item.get_closest_marker("server"):
+                raise pytest.UsageError(f"{item.nodeid} is marked unit but uses {sorted(names & NOT_UNIT_FIXTURES) or 'a server'}")
+        elif not (item.get_closest_marker("browser") or item.get_closest_marker("server")):
+            item.add_marker(pytest.mark.build)
+
+
+_in_unit_test = False
+
+
+def pytest_runtest_setup(item):
+    global _in_unit_test
+    _in_unit_test = item.get_closest_marker("unit") is not None
+
+
+def pytest_runtest_teardown(item):
+    global _in_unit_test
+    _in_unit_test = False
+
+
+# ---------------------------------------------------------------------------------- the fixture handbook
+# tests/fixtures/project: a small made-up handbook (a few items of each kind, pages that place them
+# all) for unit tests and bad-input tests. Its words are the tests' own: rewording the real handbook
+# never breaks a test that edits it. It has no schemas, interface words (ui.yml), macros or theme of its own: a copy
+# gets the project's, so it is checked and built by the code under test.
+FIXTURE = ROOT / "tests" / "fixtures" / "project"
+
+
+def fixture_project(dest: Path, code: bool = True) -> Path:
+    """A copy of the fixture handbook at dest, with the project's schemas; with code, also its
+    macros/, overrides/ and node_modules, so that `python -m macros check/build` can run in it."""
+    shutil.copytree(FIXTURE, dest, ignore=shutil.ignore_patterns("site", "__pycache__"))
+    shutil.copytree(ROOT / "data" / "schema", dest / "data" / "schema")
+    shutil.copy2(ROOT / "data" / "ui.yml", dest / "data" / "ui.yml")  # the interface's words, not content
+    if code:
+        for part in ("macros", "overrides"):
+            shutil.copytree(ROOT / part, dest / part, ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copy2(ROOT / "package.json", dest / "package.json")
+        os.symlink(ROOT / "node_modules", dest / "node_modules")
+    return dest
+
+
+@pytest.fixture(scope="session")
+def mini_project(tmp_path_factory) -> Path:
+    """The fixture handbook, copied once per session: read it, do not change it (copy it with
+    `mini` or `mini_cli` to change it)."""
+    return fixture_project(tmp_path_factory.mktemp("fixture") / "handbook", code=False)
+
+
+@pytest.fixture
+def mini(tmp_path) -> Path:
+    """A fresh copy of the fixture handbook's data and pages for one test to edit (unit tests)."""
+    return fixture_project(tmp_path / "handbook", code=False)
+
+
+@pytest.fixture
+def mini_cli(tmp_path) -> Path:
+    """A fresh copy of the fixture handbook that the project's commands can run in (build tests)."""
+    return fixture_project(tmp_path / "handbook")
+
+
+@pytest.fixture
+def mini_hb(mini_project):
+    """The fixture handbook loaded (a fresh Handbook each test: tests may change it)."""
+    from macros.data import load
+
+    return load(mini_project / "data")

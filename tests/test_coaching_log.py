@@ -16,11 +16,6 @@ GROW = f"{LOG}.grow"
 JOURNAL = f"{LOG}.journal"
 
 
-@pytest.fixture(params=["http", "file"])
-def base(request, site, served):
-    return served if request.param == "http" else site.as_uri() + "/"
-
-
 def log_page(page, base):
     page.goto(base + "coaching-log.html")
     expect(page.locator(".hb-log--enhanced")).to_be_visible()
@@ -258,58 +253,7 @@ def test_the_log_page_has_no_accessibility_violations(site, page):
 
 # ------------------------------------------------------------------ data, build (no browser)
 
-def _broken_data(tmp_path, edits):
-    import shutil
-
-    from conftest import ROOT
-
-    data = tmp_path / "data"
-    shutil.copytree(ROOT / "data", data)
-    forms = data / "forms.yml"
-    text = forms.read_text(encoding="utf-8")
-    for old, new in edits:
-        assert old in text, old
-        text = text.replace(old, new, 1)
-    forms.write_text(text, encoding="utf-8")
-    return data, text.splitlines()
-
-
-def test_log_mistakes_are_named_with_file_and_line(tmp_path):
-    from macros.data import HandbookError, load
-
-    data, lines = _broken_data(tmp_path, [
-        ("        form: grow-planner\n", "        form: grow-planer\n"),
-        ("          - {id: date, type: date, label: Date}\n", "          - {id: when, type: line, label: Date}\n"),
-        ("          - {id: notes, type: text, label: What we talked about}",
-         "          - {id: notes, type: scale, scale: practice, label: What we talked about}"),
-        ("        title_field: pair\n", "        title_field: topic\n"),
-    ])
-    with pytest.raises(HandbookError) as exc:
-        load(data)
-    msg = str(exc.value)
-    line = lines.index("        form: grow-planer") + 1
-    assert f"data/forms.yml:{line}: item 'grow': field 'form': 'grow-planer' is not the id of any form in data/forms.yml (did you mean 'grow-planner'?)" in msg, msg
-    line = next(i for i, s in enumerate(lines, 1) if "type: scale, scale: practice, label: What we talked about" in s)
-    assert f"data/forms.yml:{line}: item 'notes': field 'type': field 'notes' is a scale field; a log entry keeps only text, line, date, check fields" in msg, msg
-    line = lines.index("      - id: journal") + 1
-    assert f"data/forms.yml:{line}: item 'journal': field 'fields': has no date field; every entry is dated" in msg, msg
-    line = lines.index("        title_field: topic") + 1
-    assert f"data/forms.yml:{line}: item 'contracting': field 'title_field': 'topic' is not the id of any line field of this entry" in msg, msg
-
-
-def test_a_log_on_no_page_is_reported(tmp_path):
-    from conftest import ROOT, copy_project
-
-    proj = copy_project(tmp_path / "handbook")
-    page = proj / "content" / "coaching-log.md"
-    page.write_text(page.read_text(encoding="utf-8").replace('{{ coaching_log("coaching-log") }}', ""), encoding="utf-8")
-    from conftest import handbook
-
-    out = handbook("check", cwd=proj)
-    text = out.stdout + out.stderr
-    line = (ROOT / "data" / "forms.yml").read_text(encoding="utf-8").splitlines().index("  - id: coaching-log") + 1
-    assert out.returncode != 0
-    assert f"data/forms.yml:{line}: " in text and "coaching log 'coaching-log' is on no page; add {{ coaching_log(\"coaching-log\") }}" in text, text
+# Mistakes in a log's declaration, and a log on no page: tests/test_validation.py (fixture handbook).
 
 
 def test_the_manifest_describes_log_entries_as_rows_with_their_grouping(site):

@@ -11,11 +11,6 @@ from conftest import copy_project, handbook, serve_dir
 from test_self_check import KEY, NS, stored, wait_saved
 
 
-@pytest.fixture(params=["http", "file"])
-def base(request, site, served):
-    return served if request.param == "http" else site.as_uri() + "/"
-
-
 def seed(page, base, answers: dict) -> None:
     """Put answers in storage as the forms would have saved them, then open the record."""
     page.goto(base + "record.html")

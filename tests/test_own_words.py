@@ -101,6 +101,7 @@ def shared_runs(site: Path, allow: list[dict]):
     return runs, used
 
 
+@pytest.mark.unit
 def test_allow_list_entries_are_reviewed():
     allow = load_allow()
     assert allow, "tests/own-words-allow.yml has no entries"

@@ -401,15 +401,4 @@ def test_search_in_the_browser_leads_to_guidance_first(site, page, query):
     assert "record.html" not in pages and "maintainers.html" not in pages, pages
 
 
-def test_a_figure_of_definitions_naming_an_unknown_definition_is_reported(tmp_path):
-    from conftest import copy_project, handbook
-
-    proj = copy_project(tmp_path / "handbook")
-    p = proj / "data" / "definitions.yml"
-    text = p.read_text(encoding="utf-8")
-    p.write_text(text.replace("definitions: [coaching-working-definition,", "definitions: [coaching-working-defintion,"), encoding="utf-8")
-    r = handbook("check", cwd=proj)
-    assert r.returncode != 0 and "Traceback" not in r.stderr
-    line = p.read_text(encoding="utf-8").split("coaching-working-defintion")[0].count("\n") + 1
-    assert (f"data/definitions.yml:{line}: item 'working-definitions': field 'definitions': 'coaching-working-defintion' "
-            "is not the id of any definition (did you mean 'coaching-working-definition'?)") in r.stderr, r.stderr
+# A figure of definitions naming an unknown definition: tests/test_validation.py (fixture handbook).

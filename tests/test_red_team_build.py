@@ -221,6 +221,7 @@ def test_a_leftover_another_build_is_using_is_left_alone(tmp_path):
     assert busy.exists() and not dead.exists() and (stranger / "precious.txt").exists()
 
 
+@pytest.mark.unit
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="renameat2 is Linux's")
 def test_the_swap_is_one_renameat2_exchange_here(tmp_path):
     from macros.__main__ import _exchange
@@ -234,6 +235,7 @@ def test_the_swap_is_one_renameat2_exchange_here(tmp_path):
     assert (a / "which").read_text() == "new" and (b / "which").read_text() == "old"
 
 
+@pytest.mark.unit
 def test_the_two_rename_fallback_puts_the_old_site_back_if_the_second_rename_fails(tmp_path, monkeypatch):
     import macros.__main__ as m
 
@@ -382,6 +384,7 @@ def _bomb(levels: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("text, line, name", [
     (_bomb(4), 1, "&a0"),                                    # (8 levels ran 48 s and took 6 GB)
     ("items: &loop\n  - *loop\n", 1, "&loop"),              # a loop: a traceback before
@@ -400,6 +403,7 @@ def test_yaml_anchors_and_aliases_are_refused_with_file_and_line(tmp_path, text,
         "anchors and aliases (&name, *name) are not allowed; write the text out"]
 
 
+@pytest.mark.unit
 def test_ampersands_and_asterisks_in_text_are_fine(tmp_path):
     from macros.data import read_yaml
 

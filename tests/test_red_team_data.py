@@ -8,21 +8,21 @@
    refuse line breaks with a clear message.
 2. Silent losses are errors with file:line: a missing local data folder, a school form claiming a
    core form's prompt group, an unknown definitions topic, a school glossary term replacing a core
-   one, the same HTML id from two items on one page.
+   one, the same HTML id from two items on one page (tested on the fixture handbook, in
+   tests/test_validation.py, with the one-line fields).
 """
 from __future__ import annotations
 
 import html
 import json
 import re
-import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 import yaml
 
-from conftest import ROOT, copy_project, handbook, normalise
+from conftest import copy_project, handbook, normalise
 
 # One line, valid in every text field, that would do harm if it reached HTML or Markdown as it is.
 PAYLOAD = ('<script>alert("pwn")</script> <b>bold</b> *x* _y_ `c` [a](javascript:alert(1)) '
@@ -273,12 +273,11 @@ def _heading_text(page_html: str) -> str:
 
 
 @pytest.fixture
-def fresh_hb():
-    from macros.data import load
-
-    return load(ROOT / "data")  # a copy of its own: tests change it
+def fresh_hb(mini_hb):
+    return mini_hb  # the fixture handbook (tests/fixtures/project), loaded afresh: tests change it
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("payload", sorted(HOSTILE))
 @pytest.mark.parametrize("where", ["case-study-title", "form-title"])
 def test_a_title_in_a_heading_is_text(where, payload, fresh_hb):
@@ -300,6 +299,7 @@ def test_a_title_in_a_heading_is_text(where, payload, fresh_hb):
     assert heading_id == f'id="{cs["id"] if where == "case-study-title" else form["id"]}"', heading_id
 
 
+@pytest.mark.unit
 def test_a_blank_line_in_an_expansion_cannot_reach_the_page(fresh_hb):
     """Even past the schema (which refuses it), an expansion stays on its abbreviation's line."""
     from macros.render import Renderer
@@ -311,6 +311,7 @@ def test_a_blank_line_in_an_expansion_cannot_reach_the_page(fresh_hb):
     assert "&lt;script&gt;" in page  # in the abbreviation's title, as text
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("value", ["a < b and lt", "x &amp; amp", "AfL &lt;b&gt;", "quot \" 'apos'"])
 def test_abbreviations_never_split_an_entity(value, fresh_hb):
     """Terms are found in the text, not in its escaped HTML: a term such as 'lt' or 'amp' must not
@@ -325,224 +326,7 @@ def test_abbreviations_never_split_an_entity(value, fresh_hb):
     assert f'<abbr title="the lt term">lt</abbr>' in str(r.text("lt"))
 
 
-# ------------------------------------------------------------------ one-line fields refuse line breaks
-# (data file, path to a text field, value) -> refused with "must be on one line" at that field's line
-ONE_LINE = {
-    "glossary-expansion": ("glossary", ("terms", 0, "expansion"), 'Assessment for Learning\n\n<script>alert("pwn")</script>'),
-    "case-study-title": ("case-studies", ("case_studies", 0, "title"), "A title\n{: onmouseover=alert(1) }"),
-    "form-title": ("forms", ("forms", 0, "title"), "A form\n{: onmouseover=alert(1) }"),
-    "source-at": ("principles", ("principles", 0, "source", "at"), "Principle 1\n\nmore"),
-    "list-title": ("lists", ("lists", 0, "title"), "Title\r\nsecond line"),
-    "item-term": ("lists", ("lists", 0, "items", 0, "term"), "Term\u2028second line"),
-    "definition-term": ("definitions", ("definitions", 0, "term"), "Coaching\n"),
-    "field-label": ("forms", ("forms", 0, "item_fields", 0, "label"), "Label\nnext"),
-    "facet-label": ("case-studies", ("facets", 0, "label"), "Phase\nnext"),
-    "group-title": ("prompts", ("groups", 0, "title"), "Group\nnext"),
-    "reference-cite": ("sources", ("references", 0, "cite"), "Lord et al.\n(2008)"),
-    "principle-title": ("principles", ("principles", 0, "title"), "Title\n# heading"),
-}
-
-
-def _set(data, path, value):
-    node = data
-    for step in path[:-1]:
-        node = node[step]
-    node[path[-1]] = value
-    return node
-
-
-def _edit(data_dir: Path, name: str, path: tuple, value) -> dict:
-    f = data_dir / f"{name}.yml"
-    data = yaml.safe_load(f.read_text(encoding="utf-8"))
-    parent = _set(data, path, value)
-    f.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000), encoding="utf-8")
-    return parent
-
-
-@pytest.mark.parametrize("case", sorted(ONE_LINE))
-def test_one_line_fields_refuse_line_breaks(case, tmp_path):
-    from macros.data import HandbookError, load
-
-    name, path, value = ONE_LINE[case]
-    shutil.copytree(ROOT / "data", tmp_path / "data")
-    _edit(tmp_path / "data", name, path, value)
-    with pytest.raises(HandbookError) as exc:
-        load(tmp_path / "data")
-    (problem,) = exc.value.problems
-    assert problem.file == f"data/{name}.yml" and problem.field == path[-1], problem.format()
-    assert problem.message.startswith("must be on one line"), problem.format()
-    line = (tmp_path / "data" / f"{name}.yml").read_text(encoding="utf-8").splitlines()[problem.line - 1]
-    assert line.lstrip(" -").startswith(f"{path[-1]}:") or f"{path[-1]}:" in line, (problem.format(), line)
-
-
-@pytest.mark.parametrize("term", ["A]B", "A[1]", "A\\B"])
-def test_a_glossary_term_cannot_break_its_abbreviation(term, tmp_path):
-    from macros.data import HandbookError, load
-
-    shutil.copytree(ROOT / "data", tmp_path / "data")
-    _edit(tmp_path / "data", "glossary", ("terms", 0, "term"), term)
-    with pytest.raises(HandbookError) as exc:
-        load(tmp_path / "data")
-    (problem,) = exc.value.problems
-    assert problem.field == "term" and "without [ ] or \\" in problem.message, problem.format()
-
-
-def test_a_control_character_in_any_text_is_refused(tmp_path):
-    from macros.data import HandbookError, load
-
-    shutil.copytree(ROOT / "data", tmp_path / "data")
-    _edit(tmp_path / "data", "case-studies", ("case_studies", 0, "summary"), "Para one.\n\nPara \x02two\x03.")
-    with pytest.raises(HandbookError) as exc:
-        load(tmp_path / "data")
-    (problem,) = exc.value.problems
-    assert problem.field == "summary" and "control character" in problem.message
-
-
-def test_check_names_file_line_item_and_field_for_a_line_break(tmp_path):
-    """The command a maintainer runs: the glossary expansion that once put a script on 14 pages."""
-    proj = copy_project(tmp_path / "handbook")
-    f = proj / "data" / "glossary.yml"
-    text = f.read_text(encoding="utf-8")
-    m = re.search(r"^(\s+)expansion: (.+)$", text, re.M)
-    text = text[: m.end()] + '\n\n' + m.group(1) + '  <script>alert("pwn")</script>' + text[m.end():]
-    # a plain scalar continued after a blank line: YAML folds it into the expansion with a line break
-    f.write_text(text, encoding="utf-8")
-    line = text[: m.start()].count("\n") + 1
-    r = handbook("check", cwd=proj)
-    assert r.returncode == 1 and "Traceback" not in r.stderr
-    assert re.search(rf"^data/glossary.yml:{line}: item '[a-z0-9-]+': field 'expansion': must be on one line", r.stderr, re.M), r.stderr
-
-
-# ------------------------------------------------------------------ silent losses are errors
-EXAMPLE = ROOT / "examples" / "school"
-
-
-@pytest.fixture
-def school_copy(tmp_path) -> Path:
-    proj = copy_project(tmp_path / "proj")
-    shutil.copytree(EXAMPLE, proj / "examples" / "school", ignore=shutil.ignore_patterns("site"))
-    return proj
-
-
-def _school_check(proj: Path):
-    r = handbook("-f", "examples/school/mkdocs.yml", "check", cwd=proj)
-    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stdout + r.stderr
-    return r.stderr
-
-
-def test_a_missing_local_data_folder_is_an_error(school_copy, tmp_path):
-    from macros.data import HandbookError, load
-
-    cfg = school_copy / "examples" / "school" / "mkdocs.yml"
-    cfg.write_text(cfg.read_text(encoding="utf-8").replace("local_data: [data]", "local_data: [dta]"), encoding="utf-8")
-    assert "examples/school/mkdocs.yml:48: extra.handbook.local_data: 'dta' is not a folder next to mkdocs.yml" in _school_check(school_copy)
-    # plain mkdocs says the same, and builds nothing
-    r = handbook("-f", "examples/school/mkdocs.yml", "build", "-d", str(tmp_path / "out"), cwd=school_copy)
-    assert r.returncode == 1 and "is not a folder" in r.stderr and not (tmp_path / "out").exists()
-    with pytest.raises(HandbookError):
-        load(ROOT / "data", [tmp_path / "no-such-folder"])
-
-
-def test_a_school_form_cannot_take_a_core_forms_prompt_group(school_copy):
-    local = school_copy / "examples" / "school" / "data" / "forms.yml"
-    local.write_text("""forms:
-  - id: our-reflections
-    title: Our reflections
-    prompt_groups: [points-for-reflection]
-    item_fields:
-      - {id: notes, type: text, label: Our notes}
-""", encoding="utf-8")
-    core_line = next(i for i, l in enumerate((ROOT / "data" / "forms.yml").read_text(encoding="utf-8").splitlines(), 1)
-                     if "prompt_groups: [points-for-reflection" in l)
-    err = _school_check(school_copy)
-    assert ("examples/school/data/forms.yml:4: item 'our-reflections': field 'prompt_groups': prompt group 'points-for-reflection' "
-            f"already has its fields from form 'reflections' (data/forms.yml:{core_line}); a group belongs to one form") in err, err
-
-
-def test_an_unknown_definitions_topic_is_an_error(tmp_path, fresh_hb):
-    from macros.render import Renderer, UnknownId
-
-    proj = copy_project(tmp_path / "handbook")
-    page = proj / "content" / "compare.md"
-    text = page.read_text(encoding="utf-8")
-    page.write_text(text + '\n{{ definitions("mentorin") }}\n', encoding="utf-8")
-    line = text.count("\n") + 2
-    r = handbook("check", cwd=proj)
-    assert r.returncode == 1
-    assert (f"content/compare.md:{line}: field 'definitions': macro 'definitions': unknown definitions topic id 'mentorin'; "
-            "known ids: both, coaching, mentoring") in r.stderr, r.stderr
-    # a topic computed on the page is checked when it renders
-    with pytest.raises(UnknownId, match="unknown definitions topic id 'mentorin'"):
-        Renderer(fresh_hb).definitions("mentor" + "in")
-    assert 'id="coaching-curee"' in Renderer(fresh_hb).definitions("coaching")
-
-
-@pytest.mark.parametrize("clash", ["same-term", "same-term-other-case", "same-id"])
-def test_a_school_glossary_term_cannot_replace_a_core_one_silently(clash, school_copy):
-    term, ident = {"same-term": ("AfL", "our-afl"), "same-term-other-case": ("AFL", "our-afl"), "same-id": ("Our AfL", "afl")}[clash]
-    (school_copy / "examples" / "school" / "data" / "glossary.yml").write_text(f"""terms:
-  - id: {ident}
-    term: {term}
-    expansion: Assessment for Learning, as we do it
-    source: {{doc: llanfair-valley-programme-review, at: Glossary}}
-""", encoding="utf-8")
-    core = (ROOT / "data" / "glossary.yml").read_text(encoding="utf-8").splitlines()
-    err = _school_check(school_copy)
-    if clash == "same-id":
-        core_line = core.index("  - id: afl") + 1
-        assert f"examples/school/data/glossary.yml:2: item 'afl': field 'id': duplicate glossary term id" in err, err
-        assert f"data/glossary.yml:{core_line}" in err
-    else:
-        core_line = core.index("    term: AfL") + 1
-        assert (f"examples/school/data/glossary.yml:3: item 'our-afl': field 'term': term '{term}' is already in the glossary "
-                f"(as 'afl' in data/glossary.yml:{core_line})") in err, err
-
-
-def _build_fails(proj: Path, tmp_path: Path) -> str:
-    r = handbook("build", "-d", str(tmp_path / "out"), cwd=proj)
-    assert r.returncode == 1, r.stdout + r.stderr
-    assert "Traceback" not in r.stderr and not (tmp_path / "out").exists()
-    return r.stderr
-
-
-def test_two_items_with_one_html_id_on_a_page_stop_the_build(tmp_path):
-    """A prompt whose id is a list item's HTML id ('learners-learning-coaches', item
-    'learning-coaches' of list 'learners'), both on one page."""
-    proj = copy_project(tmp_path / "handbook")
-    prompts = proj / "data" / "prompts.yml"
-    prompts.write_text(prompts.read_text(encoding="utf-8") + """  - id: learners-learning-coaches
-    group: points-for-reflection
-    text: Who coaches learners in your school?
-    source: {doc: wg-booklet, at: Figure 8}
-""", encoding="utf-8")
-    prompt_line = prompts.read_text(encoding="utf-8").splitlines().index("  - id: learners-learning-coaches") + 1
-    lists = (proj / "data" / "lists.yml").read_text(encoding="utf-8").splitlines()
-    item_line = lists.index("      - id: learning-coaches", lists.index("  - id: learners")) + 1
-    page = proj / "content" / "coaching.md"
-    text = page.read_text(encoding="utf-8")
-    call = '{{ figure("learners", caption=False) }}'
-    assert call in text, "the test needs the learners figure on the coaching page"
-    page.write_text(text.replace(call, call + '\n\n{{ prompt("learners-learning-coaches") }}'), encoding="utf-8")
-    err = _build_fails(proj, tmp_path)
-    assert ("content/coaching.md: HTML id 'learners-learning-coaches' is made by both item 'learning-coaches' of list 'learners' "
-            f"(data/lists.yml:{item_line}) and prompt 'learners-learning-coaches' (data/prompts.yml:{prompt_line}); rename one of them") in err, err
-
-
-def test_one_item_shown_twice_on_a_page_stops_the_build(tmp_path):
-    proj = copy_project(tmp_path / "handbook")
-    page = proj / "content" / "coaching.md"
-    page.write_text(page.read_text(encoding="utf-8") + '\n{{ prompt("reflect-need-coaching") }}\n', encoding="utf-8")
-    err = _build_fails(proj, tmp_path)
-    assert "content/coaching.md: HTML id 'reflect-need-coaching' is made twice, by prompt 'reflect-need-coaching' (data/prompts.yml:" in err, err
-    assert "shown twice on this page; show it once" in err
-
-
-def test_one_form_shown_twice_on_a_page_names_the_form(tmp_path):
-    proj = copy_project(tmp_path / "handbook")
-    page = proj / "content" / "coaching.md"
-    page.write_text(page.read_text(encoding="utf-8") + '\n{{ self_check("targets") }}\n\n{{ self_check("targets") }}\n', encoding="utf-8")
-    forms = (proj / "data" / "forms.yml").read_text(encoding="utf-8").splitlines()
-    line = forms.index("  - id: targets") + 1
-    err = _build_fails(proj, tmp_path)
-    assert re.search(r"content/coaching.md: HTML id '[a-z0-9-]+' is made twice, by form 'targets' "
-                     rf"\(data/forms.yml:{line}\): it is shown twice on this page; show it once", err), err
+# One-line fields refusing line breaks, glossary terms that would break their abbreviation, control
+# characters, and the silent losses (a missing local data folder, a school form claiming a core
+# form's prompt group, an unknown definitions topic, a school glossary term replacing a core one,
+# one HTML id from two items on a page) are tested on the fixture handbook: tests/test_validation.py.

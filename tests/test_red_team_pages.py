@@ -157,6 +157,7 @@ def _compiled(env, source: str):
     return env.template_class.from_code(env, env.compile(tree), env.make_globals(None))
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("name", sorted(set(PAYLOADS) - {"import", "include"}))
 def test_the_sandbox_alone_stops_every_payload(tmp_path, name):
     from jinja2.exceptions import SecurityError, TemplateError
@@ -172,6 +173,7 @@ def test_the_sandbox_alone_stops_every_payload(tmp_path, name):
     assert not marker.exists()
 
 
+@pytest.mark.unit
 def test_the_page_environment_audits_before_compiling(tmp_path):
     from macros.pages import PageEnvironment, PageError
 

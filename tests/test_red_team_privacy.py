@@ -67,11 +67,6 @@ def turn_shared_on(page) -> None:
     expect(page.locator("[data-hb-privacy-status]")).to_contain_text("Shared-computer mode is on")
 
 
-@pytest.fixture(params=["http", "file"])
-def base(request, site, served) -> str:
-    return served if request.param == "http" else site.as_uri() + "/"
-
-
 def test_shared_mode_moves_answers_out_of_local_storage_and_shows_them_during_the_visit(site, base, page):
     name, key = form_page(site)
     page.goto(base + name)

@@ -25,11 +25,6 @@ NOTE = "#hb-reflections--reflect-need-coaching--note"
 NOTE_KEY = "reflections.reflect-need-coaching.note"
 
 
-@pytest.fixture(params=["http", "file"])
-def base(request, site, served):
-    return served if request.param == "http" else site.as_uri() + "/"
-
-
 def put(page, doc) -> None:
     page.evaluate("([k, v]) => localStorage.setItem(k, v)", [KEY, doc if isinstance(doc, str) else json.dumps(doc)])
 

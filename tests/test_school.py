@@ -35,6 +35,7 @@ def _section(path: Path, heading_id: str) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", m.group(1)).split())
 
 
+@pytest.mark.unit
 def test_local_data_merges_over_the_core():
     from macros.data import load
 
@@ -46,6 +47,7 @@ def test_local_data_merges_over_the_core():
     assert school.facets == core.facets and school.references == core.references
 
 
+@pytest.mark.unit
 def test_local_case_studies_are_numbered_after_the_cores():
     from macros.data import load
 
@@ -229,6 +231,7 @@ def test_welcome_text_on_the_home_page(school_site, site):
     assert "hb-welcome" not in (site / "index.html").read_text(encoding="utf-8")  # the core has none
 
 
+@pytest.mark.unit
 def test_welcome_text_is_escaped_and_checked():
     from macros.data import load
     from macros.render import Renderer, check_welcome
@@ -250,6 +253,7 @@ def test_contact_email_addresses_are_mailto_links(school_site):
     assert '<a href="mailto:dafydd.rees@llanfair-valley.example">' in raw
 
 
+@pytest.mark.unit
 def test_contact_links_are_escaped():
     from macros.data import load
     from macros.render import Renderer, check_contacts

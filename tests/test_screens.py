@@ -13,17 +13,11 @@ import re
 
 import pytest
 
-from webcheck import PALETTES, ready, set_palette, static_server
+from webcheck import PALETTES, ready, set_palette
 
 PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1366, "height": 768}
 SCREENS = {"phone": PHONE, "laptop": LAPTOP}
-
-
-@pytest.fixture(scope="module")
-def served(site):
-    with static_server(site) as base:
-        yield base
 
 
 @pytest.fixture

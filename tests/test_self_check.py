@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import copy_project, handbook, serve_dir
-from webcheck import tab_to
+from webcheck import box, choice, form_called, tab_to
 from macros import learning_record, self_check
 from macros.pages import check as check_pages
 from conftest import ROOT
@@ -80,6 +80,28 @@ def test_manifest_covers_every_prompt_and_form_in_page_order(hb, manifest):
     assert len(manifest["chart"]["rows"]) == 9
 
 
+def _labels_of(html: str, key: str) -> list[str]:
+    """What labels each control saving to `key`: the text of its <label for=...>, and for a radio
+    group the legend of its fieldset too (the group's name; each option's label names the option)."""
+    import html as html_lib
+
+    controls = re.findall(rf'<(?:input|textarea|select)\b[^>]*\bdata-hb-key="{re.escape(key)}"[^>]*>', html)
+    assert controls, f"no control saves to {key}"
+    found = []
+    for c in controls:
+        cid = re.search(r'\bid="([^"]+)"', c)
+        assert cid, c
+        label = re.search(rf'<label\b[^>]*\bfor="{re.escape(cid.group(1))}"[^>]*>(.*?)</label>', html, re.S)
+        assert label, f"control {cid.group(1)} ({key}) has no <label for>"
+        if 'type="radio"' in c:
+            legend = re.search(rf'<fieldset\b[^>]*data-hb-field="{re.escape(key)}"[^>]*>\s*<legend\b[^>]*>(.*?)</legend>', html, re.S)
+            assert legend, f"radio group {key} has no fieldset legend"
+            found.append(html_lib.unescape(legend.group(1)))
+        else:
+            found.append(html_lib.unescape(re.sub(r"<[^>]+>", "", label.group(1))))
+    return found
+
+
 def test_every_field_is_rendered_on_its_page(site, hb):
     pages = check_pages(ROOT / "content", hb)
     for fid, page in pages.form_pages.items():
@@ -89,7 +111,8 @@ def test_every_field_is_rendered_on_its_page(site, hb):
         for it in m["items"]:
             for f in it["fields"]:
                 assert f'data-hb-key="{f["key"]}"' in html, (page, f["key"])
-                assert f'for="{f["html_id"]}' in html or f"<legend" in html
+                # every control has a label of its own, with the field's label as its name
+                assert set(_labels_of(html, f["key"])) == {f["label"]}, (page, f["key"])
     for pid, page in pages.prompt_pages.items():
         html = (site / page.replace(".md", ".html")).read_text(encoding="utf-8")
         assert f'data-hb-key="reflections.{pid}.note"' in html, (page, pid)
@@ -102,42 +125,10 @@ def test_forms_print_as_worksheets_without_javascript(site):
     assert re.search(r'<li class="hb-rows__row" data-hb-row="target-1">', html), "a blank target row to write on"
 
 
-@pytest.mark.parametrize("yaml_from,yaml_to,message", [
-    ("items_from: {list: effective-coaches}", "items_from: {list: effective-coachs}",
-     "field 'items_from.list': 'effective-coachs' is not the id of any list (did you mean 'effective-coaches'?)"),
-    ("type: scale, scale: practice, label: Your rating}\n      - {id: evidence, type: text, label: Evidence or next step}\n\n  - id: mentor",
-     "type: scale, scale: practise, label: Your rating}\n      - {id: evidence, type: text, label: Evidence or next step}\n\n  - id: mentor",
-     "field 'scale': 'practise' is not the id of any scale in data/forms.yml (did you mean 'practice'?)"),
-    ('unique_when: {field: required, value: "yes"}', 'unique_when: {field: requried, value: "yes"}',
-     "field 'unique_when.field': 'requried' is not the id of any field of this form (did you mean 'required'?)"),
-    ("type: rank", "type: ranking", "item 'rank': field 'type': "),
-])
-def test_form_declaration_errors_name_file_line_and_field(tmp_path, yaml_from, yaml_to, message):
-    proj = copy_project(tmp_path / "handbook")
-    p = proj / "data" / "forms.yml"
-    text = p.read_text(encoding="utf-8")
-    assert yaml_from in text
-    p.write_text(text.replace(yaml_from, yaml_to, 1), encoding="utf-8")
-    r = handbook("check", cwd=proj)
-    assert r.returncode != 0
-    assert re.search(r"^data/forms\.yml:\d+: ", r.stderr, re.M), r.stderr
-    assert message in r.stderr, r.stderr
-
-
-def test_a_form_on_no_page_is_an_error(tmp_path):
-    proj = copy_project(tmp_path / "handbook")
-    p = proj / "content" / "getting-involved.md"
-    p.write_text(p.read_text().replace('{{ self_check("targets") }}', ""))
-    r = handbook("check", cwd=proj)
-    assert r.returncode != 0
-    assert "form 'targets' is on no page" in r.stderr
+# A mistake in a form's declaration, and a form on no page: tests/test_validation.py (fixture handbook).
 
 
 # ------------------------------------------------------------------ browser: the forms come alive
-
-@pytest.fixture(params=["http", "file"])
-def base(request, site, served):
-    return served if request.param == "http" else site.as_uri() + "/"
 
 
 def stored(page) -> dict:
@@ -155,19 +146,23 @@ def wait_saved(page, form_locator=None):
 
 def test_fill_reload_still_there(base, page):
     page.goto(base + "coaching.html")
-    page.fill("#hb-grow-planner--topic", "Questioning in Year 9")
-    page.check("#hb-coach-self-assessment--listen-actively--rating-secure")
-    wait_saved(page, page.locator('form[data-hb-form="coach-self-assessment"]'))
+    topic = box(form_called(page, "Plan a coaching conversation with GROW"), "What the conversation is about")
+    secure = choice(form_called(page, "what effective coaches do"), "Your rating", "Secure", item="Listen actively")
+    topic.fill("Questioning in Year 9")
+    secure.check()
+    wait_saved(page, form_called(page, "what effective coaches do"))
     page.reload()
-    expect(page.locator("#hb-grow-planner--topic")).to_have_value("Questioning in Year 9")
-    expect(page.locator("#hb-coach-self-assessment--listen-actively--rating-secure")).to_be_checked()
+    expect(topic).to_have_value("Questioning in Year 9")
+    expect(secure).to_be_checked()
     page.goto(base + "practical-guidance.html")  # contracting is with the rest of the practical guidance
-    page.fill("#hb-contracting--boundaries--notes", "What we say stays between us")
-    page.check("#hb-contracting--boundaries--agreed")
-    wait_saved(page, page.locator('form[data-hb-form="contracting"]'))
+    contracting = form_called(page, "contracting checklist")
+    notes, agreed = box(contracting, "What we agreed", item="Boundaries"), box(contracting, "Agreed", item="Boundaries")
+    notes.fill("What we say stays between us")
+    agreed.check()
+    wait_saved(page, contracting)
     page.reload()
-    expect(page.locator("#hb-contracting--boundaries--notes")).to_have_value("What we say stays between us")
-    expect(page.locator("#hb-contracting--boundaries--agreed")).to_be_checked()
+    expect(notes).to_have_value("What we say stays between us")
+    expect(agreed).to_be_checked()
     assert stored(page)["contracting.boundaries.agreed"] is True
     assert page.js_errors == []
 
@@ -184,14 +179,10 @@ def nav_to(page, title: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def instant_site(tmp_path_factory):
+def instant_site(tmp_path_factory, free_port):
     """Material's instant navigation needs site_url to match where the site is served (its sitemap
     holds absolute URLs), so this build sets it, as a school does for its intranet."""
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     proj = copy_project(tmp_path_factory.mktemp("instant") / "handbook")
     cfg = proj / "mkdocs.yml"
     cfg.write_text(cfg.read_text().replace("site_name:", f"site_url: http://127.0.0.1:{port}/\nsite_name:", 1))
@@ -205,19 +196,21 @@ def instant_site(tmp_path_factory):
 def test_answers_survive_instant_navigation(instant_site, page):
     served = instant_site
     page.goto(served + "coaching.html")
-    page.fill("#hb-reflections--reflect-need-coaching--note", "Feedback on questioning")
+    note = box(form_called(page, "Your notes on: Is there a particular aspect of your practice"), "Your notes")
+    evidence = box(form_called(page, "what effective mentors do"), "Evidence or next step", item="Model expertise")
+    note.fill("Feedback on questioning")
     wait_saved(page)
     # Material's instant navigation: the page is swapped in, not reloaded
     page.evaluate("window.__sameDocument = true")
     nav_to(page, "Mentoring")
     expect(page).to_have_url(re.compile(r"mentoring\.html$"))
-    page.fill("#hb-mentor-self-assessment--model-expertise--evidence", "Modelled a lesson")
+    evidence.fill("Modelled a lesson")
     wait_saved(page)
     nav_to(page, "Coaching")
-    expect(page.locator("#hb-reflections--reflect-need-coaching--note")).to_have_value("Feedback on questioning")
+    expect(note).to_have_value("Feedback on questioning")
     assert page.evaluate("window.__sameDocument") is True, "instant navigation did not keep the document"
     nav_to(page, "Mentoring")
-    expect(page.locator("#hb-mentor-self-assessment--model-expertise--evidence")).to_have_value("Modelled a lesson")
+    expect(evidence).to_have_value("Modelled a lesson")
     assert page.js_errors == []
 
 

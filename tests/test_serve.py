@@ -1,7 +1,6 @@
 """`mkdocs serve` shows a maintainer's edit at once: it rebuilds when data/, macros/ or overrides/ change."""
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
@@ -9,15 +8,9 @@ import urllib.request
 
 import pytest
 
-from conftest import copy_project
+from conftest import fixture_project
 
 pytestmark = pytest.mark.server  # runs `mkdocs serve`
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _get(url: str) -> str:
@@ -40,18 +33,18 @@ def _wait_for(url: str, text: str, timeout: float = 90) -> str:
 
 
 @pytest.mark.parametrize("edit", ["data", "overrides"])
-def test_serve_rebuilds_on_edit(edit, tmp_path):
-    proj = copy_project(tmp_path / "handbook")
-    port = _free_port()
+def test_serve_rebuilds_on_edit(edit, tmp_path, free_port):
+    proj = fixture_project(tmp_path / "handbook")
+    port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
                             cwd=proj, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         base = f"http://127.0.0.1:{port}/"
-        _wait_for(base + "principles.html", "A learning conversation")
+        _wait_for(base + "principles.html", "Listen first")
         if edit == "data":
             p = proj / "data" / "principles.yml"
-            p.write_text(p.read_text().replace("title: A learning conversation", "title: A learning conversation (edited)"))
-            _wait_for(base + "principles.html", "A learning conversation (edited)")
+            p.write_text(p.read_text().replace("title: Listen first", "title: Listen first (edited)"))
+            _wait_for(base + "principles.html", "Listen first (edited)")
         else:
             p = proj / "overrides" / "main.html"
             p.write_text(p.read_text().replace("{% block extrahead %}", "{% block extrahead %}<meta name=\"hb-edited\" content=\"yes\">"))

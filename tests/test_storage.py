@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from webcheck import STORAGE_FULL
+from webcheck import STORAGE_FULL, box, form_called
 from playwright.sync_api import expect
 
 from test_self_check import KEY, NS, stored
@@ -15,11 +15,6 @@ BLOCKED = """
 Object.defineProperty(window, 'localStorage', { get() { throw new DOMException('The operation is insecure.', 'SecurityError'); } });
 """
 FULL = STORAGE_FULL
-
-
-@pytest.fixture(params=["http", "file"])
-def base(request, site, served):
-    return served if request.param == "http" else site.as_uri() + "/"
 
 
 def test_storage_unavailable_banner_forms_still_work_and_export_works(base, browser, tmp_path):
@@ -33,15 +28,21 @@ def test_storage_unavailable_banner_forms_still_work_and_export_works(base, brow
     expect(banner).to_be_visible()
     expect(banner).to_contain_text("not letting the handbook save anything")
     assert banner.get_attribute("role") == "alert"
-    page.fill("#hb-grow-planner--topic", "Kept for the visit")
-    expect(page.locator('form[data-hb-form="grow-planner"] [data-hb-status]')).to_have_text("Kept for this visit only (not saved).")
-    # the record cannot see another page's memory after a full page load, but export works for
-    # what this page holds: go to the record through the page's own memory via instant-less nav
+    grow = form_called(page, "Plan a coaching conversation with GROW")
+    box(grow, "What the conversation is about").fill("Kept for the visit")
+    expect(grow.locator("[data-hb-status]")).to_have_text("Kept for this visit only (not saved).")
+    # the banner's download holds what this page was given, before the reader leaves it
+    with page.expect_download() as dl:
+        banner.get_by_role("button", name="Download all my answers (JSON)").click()
+    p = tmp_path / "x.json"
+    dl.value.save_as(p)
+    doc = json.loads(p.read_text())
+    assert doc["handbook"] == NS and doc["answers"] == {"grow-planner.topic": "Kept for the visit"}, doc
+    # the learning record's backup works too (a new page: this visit's memory is gone, as the banner says)
     page.goto(base + "record.html")
     expect(page.locator(".hb-banner")).to_be_visible()
     with page.expect_download() as dl:
-        page.click('[data-hb-action="export-json"]')
-    p = tmp_path / "x.json"
+        page.get_by_role("button", name="Save a backup file").click()
     dl.value.save_as(p)
     assert json.loads(p.read_text())["handbook"] == NS
     # Material's own scripts may complain that storage is blocked; ours must not fail
@@ -75,10 +76,11 @@ def test_storage_full_tells_the_user(site, browser):
     ctx.add_init_script(FULL)
     page = ctx.new_page()
     page.goto(site.as_uri() + "/coaching.html")
-    page.fill("#hb-grow-planner--topic", "Too much")
+    topic = box(form_called(page, "Plan a coaching conversation with GROW"), "What the conversation is about")
+    topic.fill("Too much")
     expect(page.locator('form[data-hb-form="grow-planner"] [data-hb-status]')).to_contain_text("Not saved: this browser's storage is full")
     expect(page.locator(".hb-banner")).to_contain_text("storage for the handbook is full")
-    expect(page.locator("#hb-grow-planner--topic")).to_have_value("Too much")
+    expect(topic).to_have_value("Too much")
     ctx.close()
 
 
@@ -98,7 +100,7 @@ def test_unreadable_or_newer_stored_data_is_kept_aside_never_discarded(raw, kind
     assert backups[0] in banner.text_content()
     assert page.evaluate("k => localStorage.getItem(k)", backups[0]) == raw
     # the forms start empty and work; the backup is untouched by new answers
-    page.fill("#hb-grow-planner--topic", "Fresh start")
+    box(form_called(page, "Plan a coaching conversation with GROW"), "What the conversation is about").fill("Fresh start")
     page.locator('form[data-hb-form="grow-planner"] [data-hb-status]').filter(has_text="Saved").wait_for()
     assert stored(page) == {"grow-planner.topic": "Fresh start"}
     assert page.evaluate("k => localStorage.getItem(k)", backups[0]) == raw
@@ -106,7 +108,7 @@ def test_unreadable_or_newer_stored_data_is_kept_aside_never_discarded(raw, kind
 
 def test_stored_document_carries_version_and_namespace(site, page):
     page.goto(site.as_uri() + "/coaching.html")
-    page.fill("#hb-grow-planner--topic", "Versioned")
+    box(form_called(page, "Plan a coaching conversation with GROW"), "What the conversation is about").fill("Versioned")
     page.locator('form[data-hb-form="grow-planner"] [data-hb-status]').filter(has_text="Saved").wait_for()
     doc = json.loads(page.evaluate(f"localStorage.getItem('{KEY}')"))
     assert doc["version"] == 2 and doc["handbook"] == NS and "updated" in doc

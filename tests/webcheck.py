@@ -129,8 +129,9 @@ def search(page, query: str) -> list[str]:
     return page.eval_on_selector_all(".md-search-result__item a", "els => els.map(e => e.getAttribute('href'))")
 
 
-def first_answer_box(site: Path) -> tuple[str, str] | None:
-    """(page, key) of the first self-check text box in the built site, or None before forms exist."""
+def first_answer_box(site: Path) -> tuple[str, str]:
+    """(page, key) of the first self-check text box in the built site; fails the test if there is none
+    (the handbook has forms: a site without one is broken, not a reason to skip)."""
     import re
 
     for name in pages_of(site):
@@ -140,7 +141,7 @@ def first_answer_box(site: Path) -> tuple[str, str] | None:
         m = re.search(r'<textarea[^>]*data-hb-key="([^"]+)"', html)
         if m:
             return name, m.group(1)
-    return None
+    raise AssertionError(f"no page of {site} has a self-check text box (data-module=\"hb-self-check\" with a <textarea>)")
 
 
 def answer_survives_reload(page, url: str, key: str, text: str) -> None:
@@ -181,3 +182,35 @@ STORAGE_FULL = """
   };
 })();
 """
+
+
+# ------------------------------------------------------------------ controls as a reader finds them
+# By what the page says (a form's heading, an item's name, a field's label), not by internal ids.
+
+
+def form_called(page, title: str):
+    """A self-check form by its heading (its accessible name); `title` may be part of it."""
+    return page.get_by_role("form", name=title)
+
+
+def _label(label: str):
+    """The label's text, as Playwright reads a <label>: with the form's "Saved" / "Not saved" marker
+    (aria-hidden, so not part of the accessible name) after it once the field was last saved."""
+    import re
+
+    return re.compile(rf"^\s*{re.escape(label)}\s*(?:Saved|Not saved)?\s*$")
+
+
+def box(scope, label: str, item: str | None = None):
+    """A text box, date or checkbox by its label; within the item's group (its fieldset's legend)
+    where a form asks the same of every item."""
+    if item is not None:
+        scope = scope.get_by_role("group", name=item, exact=True)
+    return scope.get_by_label(_label(label))
+
+
+def choice(scope, question: str, option: str, item: str | None = None):
+    """A radio button: the option's label, within the question's group (and the item's)."""
+    if item is not None:
+        scope = scope.get_by_role("group", name=item, exact=True)
+    return scope.get_by_role("group", name=question, exact=True).get_by_label(_label(option))
