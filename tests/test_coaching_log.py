@@ -314,7 +314,7 @@ def test_a_log_on_no_page_is_reported(tmp_path):
 
 def test_the_manifest_describes_log_entries_as_rows_with_their_grouping(site):
     raw = (site / "record.html").read_text(encoding="utf-8")
-    m = json.loads(re.search(r'<script type="application/json" id="hb-manifest">(.*?)</script>', raw, re.S).group(1))
+    m = json.loads(re.search(r'<template id="hb-manifest"[^>]*>(.*?)</template>', raw, re.S).group(1))
     sec = next(s for s in m["sections"] if s["id"] == "coaching-log")
     rows = {e["rows"]["key"]: e["rows"] for e in sec["entries"]}
     assert list(rows) == [REL, f"{LOG}.contracting", GROW, f"{LOG}.session", JOURNAL]
