@@ -200,9 +200,9 @@ def test_restoring_a_backup_file_merges_or_replaces(site, phone, tmp_path):
         page.set_input_files("[data-hb-import]", str(f))
         confirm = page.locator("[data-hb-confirm]")
         expect(confirm).to_contain_text("Import 3 answers from backup.json?")
-        expect(confirm).to_contain_text("1 new, 2 changed, 0 the same, and 1 answers you have now that are not in the file")
+        expect(confirm).to_contain_text("1 new, 2 changed, 0 the same, and 1 answer you have now that is not in the file")
         expect(confirm).to_contain_text("Merge keeps all 3 answers you have now")
-        expect(confirm).to_contain_text("the 1 answers not in it are removed")
+        expect(confirm).to_contain_text("the 1 answer not in it is removed")
         assert stored(page) == mine, "nothing changes before a choice"
         page.get_by_role("button", name=choice).click()
         if choice.startswith("Merge"):
