@@ -11,8 +11,8 @@ Why hashes: Material writes three small inline scripts on every page (its storag
 reader's palette, the open tab), which cannot be moved to files without copying its templates, and
 the 404 page's own first script has to be inline (it finds the folder every other address is
 relative to). A hash allows exactly that text and nothing else; ``'unsafe-inline'`` would allow any
-injected script. ``<script type="application/json">`` blocks (Material's config, the learning
-record's manifest) are data, never run, and need no hash.
+injected script. ``<script type="application/json">`` blocks (Material's config) are data, never
+run, and need no hash; the learning record's manifest is in a ``<template>``, not a script at all.
 
 No ``'unsafe-inline'`` for styles either: the built pages have no ``style`` attributes and no
 ``<style>`` elements, and Material's and the handbook's scripts set styles through the CSSOM

@@ -352,7 +352,9 @@ class Renderer:
     def learning_record(self) -> str:
         m = learning_record.manifest(self.hb, self.pages.order, self.page_titles, self.link, self.namespace,
                                      site_name=self.site_name)
-        data = json.dumps(m, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
+        # in a <template> (inert: never run, not even by Material's instant navigation), as text with
+        # no "<" or "&", so the HTML parser gives it back exactly
+        data = json.dumps(m, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c").replace("&", "\\u0026")
         return self._render("learning-record/learning-record.html", m=m, manifest_json=Markup(data),
                             total=len(learning_record.all_keys(m)))
 

@@ -258,7 +258,7 @@ def test_the_log_page_has_no_accessibility_violations(site, page):
 
 def test_the_manifest_describes_log_entries_as_rows_with_their_grouping(site):
     raw = (site / "record.html").read_text(encoding="utf-8")
-    m = json.loads(re.search(r'<script type="application/json" id="hb-manifest">(.*?)</script>', raw, re.S).group(1))
+    m = json.loads(re.search(r'<template id="hb-manifest"[^>]*>(.*?)</template>', raw, re.S).group(1))
     sec = next(s for s in m["sections"] if s["id"] == "coaching-log")
     rows = {e["rows"]["key"]: e["rows"] for e in sec["entries"]}
     assert list(rows) == [REL, f"{LOG}.contracting", GROW, f"{LOG}.session", JOURNAL]

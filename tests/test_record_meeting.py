@@ -131,7 +131,7 @@ def test_the_title_block_names_the_school_in_a_school_edition(hb):
     html = r.learning_record()
     block = re.search(r'<div class="hb-record__titleblock".*?</div>', html, re.S).group(0)
     assert "Llanfair Valley High School &amp; &lt;Sixth Form&gt;" in block
-    assert json.loads(re.search(r'id="hb-manifest">(.*?)</script>', html, re.S).group(1))["site_name"] == r.site_name
+    assert json.loads(re.search(r'<template id="hb-manifest"[^>]*>(.*?)</template>', html, re.S).group(1))["site_name"] == r.site_name
 
 
 # ------------------------------------------------------------------ 2. plain-language actions
@@ -200,9 +200,9 @@ def test_restoring_a_backup_file_merges_or_replaces(site, phone, tmp_path):
         page.set_input_files("[data-hb-import]", str(f))
         confirm = page.locator("[data-hb-confirm]")
         expect(confirm).to_contain_text("Import 3 answers from backup.json?")
-        expect(confirm).to_contain_text("1 new, 2 changed, 0 the same, and 1 answers you have now that are not in the file")
+        expect(confirm).to_contain_text("1 new, 2 changed, 0 the same, and 1 answer you have now that is not in the file")
         expect(confirm).to_contain_text("Merge keeps all 3 answers you have now")
-        expect(confirm).to_contain_text("the 1 answers not in it are removed")
+        expect(confirm).to_contain_text("the 1 answer not in it is removed")
         assert stored(page) == mine, "nothing changes before a choice"
         page.get_by_role("button", name=choice).click()
         if choice.startswith("Merge"):
@@ -219,7 +219,7 @@ def test_restoring_a_backup_file_merges_or_replaces(site, phone, tmp_path):
 def test_the_chart_is_readable_on_a_phone_with_a_caption_in_words(site, sized):
     page = sized
     seed(page, site.as_uri() + "/", TWELVE)
-    manifest = json.loads(page.locator("#hb-manifest").text_content())
+    manifest = json.loads(page.evaluate("document.getElementById('hb-manifest').content.textContent"))
     labels = page.locator(".hb-rchart__label")
     assert labels.count() == len(manifest["chart"]["rows"])
     for i, row in enumerate(manifest["chart"]["rows"]):
@@ -334,7 +334,7 @@ def test_any_list_of_rows_is_shown_grouped_and_dated_everywhere(site, served, ph
     column, named by its first one-line column, dated by its first date column (UK form)."""
     page = phone
     raw = (site / "record.html").read_text(encoding="utf-8")
-    m = re.search(r'(<script type="application/json" id="hb-manifest">)(.*?)(</script>)', raw, re.S)
+    m = re.search(r'(<template id="hb-manifest"[^>]*>)(.*?)(</template>)', raw, re.S)
     manifest = json.loads(m.group(2))
     entry = next(e for s in manifest["sections"] for e in s["entries"] if e.get("rows") and e["rows"]["key"] == "targets")
     entry["rows"] = {"key": "log.sessions", "label": "Session note", "group": "relationship", "columns": [
@@ -342,7 +342,7 @@ def test_any_list_of_rows_is_shown_grouped_and_dated_everywhere(site, served, ph
         {"id": "date", "label": "Date", "type": "date"},
         {"id": "title", "label": "Focus", "type": "line"},
         {"id": "notes", "label": "Notes", "type": "text"}]}
-    patched = raw.replace(m.group(0), m.group(1) + json.dumps(manifest).replace("<", "\\u003c") + m.group(3))
+    patched = raw.replace(m.group(0), m.group(1) + json.dumps(manifest).replace("<", "\\u003c").replace("&", "\\u0026") + m.group(3))
     patched = patched.replace('data-hb-answer-rows="targets"', 'data-hb-answer-rows="log.sessions"')
     page.route("**/record.html", lambda route: route.fulfill(status=200, content_type="text/html", body=patched))
     rows = [{"id": "1", "relationship": "Coaching with A.", "date": "2026-10-02", "title": "Wait time", "notes": "Tried <3 s> pauses"},

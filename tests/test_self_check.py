@@ -20,7 +20,7 @@ KEY = f"hb:{NS}:answers"
 @pytest.fixture(scope="module")
 def manifest(site):
     raw = (site / "record.html").read_text(encoding="utf-8")
-    m = re.search(r'<script type="application/json" id="hb-manifest">(.*?)</script>', raw, re.S)
+    m = re.search(r'<template id="hb-manifest"[^>]*>(.*?)</template>', raw, re.S)
     return json.loads(m.group(1))
 
 

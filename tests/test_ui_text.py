@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 import shutil
 from html.parser import HTMLParser
@@ -409,3 +410,186 @@ def test_a_schools_local_ui_file_rewords_a_group_and_is_checked_like_the_core(tm
     with pytest.raises(HandbookError) as err:
         load(ROOT / "data", [local])
     assert f"{local / 'ui.yml'}:2: field 'title-school': is required but missing" in str(err.value), str(err.value)
+
+
+# ------------------------------------------------------------------ the learning record's script (learning-record.js, record-docx.js)
+
+RECORD_NS = "coaching-mentoring-handbook"
+RECORD_KEY = f"hb:{RECORD_NS}:answers"
+RECORD_BACKUP = f"hb:{RECORD_NS}:backup:"
+RECORD_ANSWERS = {
+    "reflections.reflect-need-coaching.note": "Questioning and wait time",
+    "coach-self-assessment.listen-actively.rating": "strong",
+    "coach-self-assessment.model-expertise.rating": "developing",
+    "mentor-self-assessment.listen-actively.rating": "secure",
+    "contracting.boundaries.agreed": True,
+    "targets": [{"id": "r1", "aim": "Use GROW", "by-when": "2027-03-31"}, {"id": "r2"}],
+    "record.name": "Sam Jones",
+    "record.snapshots": [
+        {"id": "snapshot-1", "date": "2026-09-01T09:00:00.000Z", "coach-self-assessment.listen-actively.rating": "developing"},
+        {"id": "snapshot-2", "date": "2026-10-01T09:00:00.000Z", "coach-self-assessment.listen-actively.rating": "secure",
+         "coach-self-assessment.model-expertise.rating": "developing"}],
+    "an-old.prompt.note": "Kept from an older handbook",
+}
+
+
+def _record_texts(base: Path, browser, tmp_path: Path) -> tuple[str, str, str]:
+    """The learning record as a teacher meets it after its script has run, with answers stored: the
+    page's text and names (every prompt shown; a confirmation opened and cancelled; a copy kept aside
+    offered for restoring, then merged; a backup file refused; a snapshot saved; the printed title),
+    the Markdown export and the .docx (its text, its title and the names of its styles)."""
+    import zipfile
+
+    from webcheck import ready
+
+    ctx = browser.new_context(accept_downloads=True)
+    pg = ctx.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    seen: list[str] = []
+    names = """() => [...document.querySelectorAll('.md-content [aria-label], .md-content [title]')]
+                      .map(e => (e.getAttribute('aria-label') || '') + ' ' + (e.getAttribute('title') || '')).join(' ')"""
+
+    def look() -> None:
+        seen.append(pg.locator(".md-content").text_content() + " " + pg.evaluate(names))
+
+    def status() -> str:
+        return pg.locator("[data-hb-record-status]").text_content()
+
+    try:
+        doc = {"version": 1, "handbook": RECORD_NS, "answers": RECORD_ANSWERS}
+        pg.goto((base / "record.html").as_uri())
+        pg.evaluate("""([key, doc, backup]) => {
+            localStorage.setItem(key, doc);
+            localStorage.setItem(backup + "2026-09-02T10-00-00-000Z:0000000a", doc.replace("Questioning", "Asking"));
+            localStorage.setItem(backup + "2026-09-03T10-00-00-000Z:0000000b", "{not json");
+            localStorage.setItem(backup + "2026-09-04T10-00-00-000Z:0000000c", JSON.stringify({version: 99, answers: {}}));
+        }""", [RECORD_KEY, json.dumps(doc), RECORD_BACKUP])
+        pg.reload()
+        ready(pg)
+        pg.wait_for_function("document.querySelector('[data-hb-progress=\"all\"]').textContent !== '0'")
+        pg.check("[data-hb-show-all]")
+        look()
+        pg.evaluate("dispatchEvent(new Event('beforeprint'))")
+        seen.append(pg.title())
+        pg.evaluate("dispatchEvent(new Event('afterprint'))")
+        # a confirmation, cancelled
+        pg.click('[data-hb-action="clear"]')
+        look()
+        pg.click("[data-hb-confirm-no]")
+        seen.append(status())
+        pg.locator("[data-hb-snapshot-list] button").first.click()
+        look()
+        pg.click("[data-hb-confirm-no]")
+        # the exports
+        with pg.expect_download() as dl:
+            pg.click('[data-hb-action="export-md"]')
+        dl.value.save_as(tmp_path / "record.md")
+        markdown = (tmp_path / "record.md").read_text(encoding="utf-8")
+        seen.append(status())
+        with pg.expect_download() as dl:
+            pg.click('[data-hb-action="docx"]')
+        dl.value.save_as(tmp_path / "record.docx")
+        seen.append(status() + " " + dl.value.suggested_filename)
+        with zipfile.ZipFile(tmp_path / "record.docx") as z:
+            xml = " ".join(z.read(part).decode("utf-8") for part in ("word/document.xml", "word/styles.xml", "docProps/core.xml"))
+        # the text, and the names Word shows (styles)
+        docx = " ".join(html.unescape(t) for t in re.findall(r'>([^<>]+)<', xml) + re.findall(r'<w:name w:val="([^"]*)"', xml))
+        # a backup file that does not fit, then a snapshot
+        with pg.expect_download() as dl:
+            pg.click('[data-hb-action="export-json"]')
+        dl.value.save_as(tmp_path / "backup.json")
+        seen.append(status())
+        backup = json.loads((tmp_path / "backup.json").read_text(encoding="utf-8"))
+        backup["answers"]["coach-self-assessment.listen-actively.rating"] = "superb"
+        bad = tmp_path / "bad.json"
+        bad.write_text(json.dumps(backup), encoding="utf-8")
+        pg.set_input_files("[data-hb-import]", str(bad))
+        pg.wait_for_function("document.querySelector('[data-hb-record-status]').textContent !== ''")
+        seen.append(status())
+        pg.click("[data-hb-snapshot-save]")
+        seen.append(status())
+        look()
+        # a copy kept aside: offered for restoring, then merged
+        pg.locator("[data-hb-backup-list] li", has_text="0000000a").get_by_role("button").nth(1).click()
+        look()
+        pg.click("[data-hb-confirm-yes]")
+        seen.append(status())
+        assert not errors, errors
+    finally:
+        ctx.close()
+    return " ".join(" ".join(seen).split()), " ".join(markdown.split()), " ".join(docx.split())
+
+
+def _catalogue_left(real: str, marked: str, content: str) -> tuple[list[str], list[str]]:
+    """Keys whose English is in the real text and checked, and those of them the marked text still says."""
+    left, checked = [], []
+    for key, value in KEYS.items():
+        for fragment in PLACEHOLDER.split(value)[::2]:
+            fragment = " ".join(fragment.split()).strip(" ,.:;()“”")
+            if len(fragment.split()) < 2 and len(fragment) < 6:
+                continue
+            if fragment in content or fragment not in real:
+                continue
+            checked.append(key)
+            if fragment in marked:
+                left.append(f"{key}: {fragment!r}")
+    return checked, left
+
+
+def test_the_learning_record_and_its_documents_say_only_what_the_catalogue_says(marked_site, site, browser, tmp_path):
+    """learning-record.js and record-docx.js hold no English of their own: with every value of data/ui.yml
+    replaced by a marker, the record after its script has run (answers, rows, ratings, snapshots, copies
+    kept aside, confirmations, statuses), its Markdown export and its Word document keep none of the
+    catalogue's phrases that the real build shows; and the script's markers are there, numbers filled."""
+    content = _content_text()
+    real = _record_texts(site, browser, tmp_path / "real")
+    marked = _record_texts(marked_site, browser, tmp_path / "marked")
+    # (the Markdown and the document share many phrases with the handbook's content, such as its title)
+    for what, r, m, least in zip(("page", "Markdown", "docx"), real, marked, (60, 5, 8)):
+        checked, left = _catalogue_left(r, m, content)
+        assert len(set(checked)) >= least, f"{what}: too few catalogue phrases to prove anything: {sorted(set(checked))}"
+        assert not left, f"the record's {what} still says: {left}"
+    page, markdown, docx = marked
+    m = marker
+    # the script's own texts, with their numbers and names filled in
+    assert f"{m('learning-record.script.summary-coach')} 2 " in page
+    assert f"{m('learning-record.script.since-first-one')} " in page
+    assert m("learning-record.script.snapshots-saved-other") in page
+    assert m("learning-record.script.row-title-dated") in page and m("learning-record.script.row-title") + " " in page
+    assert m("learning-record.script.print-title-named") + " Sam Jones" in page
+    assert m("learning-record.script.clear-title-other") in page and m("learning-record.script.cancelled") in page
+    assert m("learning-record.script.unchanged") in page and m("learning-record.script.import-refused") in page
+    assert m("learning-record.script.changes-copy-other") in page and m("learning-record.script.merged-copy-other") in page
+    assert m("learning-record.script.kind-corrupt") in page and m("learning-record.script.kind-newer") in page
+    assert m("learning-record.script.docx-style-label") in docx and m("learning-record.script.record-title-named") in docx
+    assert m("learning-record.script.export-progress") in docx and m("learning-record.script.export-orphans") in docx
+    assert "learning-record.script.export-progress" in markdown and "learning-record.script.made-md" in markdown
+
+
+def _script_names(js: str) -> set[str]:
+    """The texts a script asks for by name: t("name"), plural("name", ...) (name-one and name-other),
+    t(prefix + "-suffix") spelt out where the script builds a name."""
+    code = re.sub(r"/\*.*?\*/", "", js, flags=re.S)  # not the comments
+    names = set(re.findall(r'\bt\("([a-z0-9-]+)"\s*[,)]', code))
+    for n in re.findall(r'\bplural\("([a-z0-9-]+)"\s*,', code):
+        names |= {f"{n}-one", f"{n}-other"}
+    return names
+
+
+def test_the_learning_records_script_texts_are_all_asked_for():
+    """Every learning-record.script text is one learning-record.js asks for (no dead key), and every
+    text it asks for by a literal name exists. Names it builds (by side, by file or copy) are listed."""
+    js = (ROOT / "overrides" / "assets" / "javascripts" / "learning-record.js").read_text(encoding="utf-8")
+    have = set(CATALOGUE["learning-record"]["script"])
+    asked = _script_names(js)
+    built = {"summary-coach", "summary-coach-same", "summary-mentor", "summary-mentor-same",
+             "row-title", "row-title-named", "row-title-dated", "row-title-named-dated",
+             "kind-corrupt", "kind-newer", "kind-set-aside", "kind-readable",
+             "merged-unsaved", "replaced-unsaved", "replace-file", "replace-copy"}
+    built |= {f"{k}-{w}-{n}" for k in ("changes", "merge", "replace", "merged", "replaced") for w in ("file", "copy") for n in ("one", "other")}
+    assert asked <= have, f"learning-record.js asks for texts data/ui.yml lacks: {sorted(asked - have)}"
+    assert not have - asked - built, f"texts no script asks for: {sorted(have - asked - built)}"
+    for stem in ("summary-", "row-title", "kind-", '"changes-"', '"merge-"', '"replace-"', '"-unsaved"'):
+        assert stem in js, stem  # the built names are still built

@@ -60,10 +60,10 @@ def record_page(br: Browser, base: str, namespace: str, runs: int) -> dict:
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(base + "record.html", wait_until="load")
-    manifest = page.evaluate("() => { const e = document.getElementById('hb-manifest'); return e ? JSON.parse(e.textContent) : null }")
+    manifest = page.evaluate("() => { const e = document.getElementById('hb-manifest'); return e ? JSON.parse(e.content.textContent) : null }")
     if manifest is None:
         ctx.close()
-        return {"skipped": "record.html has no <script type=application/json id=hb-manifest>"}
+        return {"skipped": "record.html has no <template id=hb-manifest>"}
     fields = manifest_fields(manifest)
     answers = {field_key(f): answer_for(f, i) for i, f in enumerate(fields)}
     kinds: dict[str, int] = {}

@@ -1,5 +1,5 @@
 /* hb-learning-record: every answer saved in this browser, gathered from the build's manifest of
- * fields (inlined in the page, so it works from file:// too). By default it shows what has been
+ * fields (in the page, so it works from file:// too). By default it shows what has been
  * answered ("Show every prompt" shows the rest) and progress. Lists of rows (targets, log entries)
  * are shown the same way whatever they are: grouped (if their manifest names a group column) and
  * dated.
@@ -23,21 +23,34 @@
   function has(o, k) { return own.call(o, k); }
   function dict() { return Object.create(null); }
 
-  /* The build's manifest of fields: <script type=application/json id=hb-manifest> after the record.
-   * Material's instant navigation re-inserts every inline script of the page it shows as a plain
-   * script (no id, no type), so then it is the inline script that holds the manifest. */
-  function readManifest() {
-    var el = document.getElementById("hb-manifest");
-    if (!el) {
-      el = Array.prototype.filter.call(document.querySelectorAll(".md-content script:not([src])"), function (s) {
-        return /^\s*\{/.test(s.textContent) && s.textContent.indexOf('"sections"') >= 0;
-      })[0];
+  /* The build's manifest of fields: the text of <template id=hb-manifest> in the record. A template
+   * is inert: the browser never runs it, and Material's instant navigation (which re-inserts every
+   * inline <script> of the page it shows as a plain script) leaves it alone. */
+  function readManifest(root) {
+    var el = root.querySelector("#hb-manifest");
+    return JSON.parse(el.content ? el.content.textContent : el.textContent);
+  }
+
+  /* The record's words, from data/ui.yml (learning-record: script:), written on its root element by
+   * the build (ui-text.js). t("name", {placeholders}); plural("name", n, ...) picks name-one or
+   * name-other by the number. Nothing the record shows or writes into a download is English of
+   * this script's own. */
+  function words(root) {
+    function t(name, values) { return hb.text(root, name, values); }
+    function plural(name, n, values) { return hb.text(root, name + (n === 1 ? "-one" : "-other"), values); }
+    /* "a", "a and b", "a, b and c" */
+    function list(items) {
+      if (items.length < 2) return items.join("");
+      var first = items[0];
+      for (var i = 1; i < items.length - 1; i++) first = t("list-comma", { first: first, next: items[i] });
+      return t("list-and", { first: first, last: items[items.length - 1] });
     }
-    return JSON.parse(el.textContent);
+    return { t: t, plural: plural, list: list };
   }
 
   hb.register("hb-learning-record", function (root, teardown) {
-    var manifest = readManifest();
+    var manifest = readManifest(root);
+    var w = words(root), t = w.t, plural = w.plural;
     var status = root.querySelector("[data-hb-record-status]");
     var NAME = manifest.name_key, SNAPS = manifest.snapshots_key;
     /* Maps without a prototype: an id such as "constructor" is a key like any other. */
@@ -58,7 +71,7 @@
 
     function shown(key, value) {
       var f = fields[key];
-      if (value === true) return "Yes";
+      if (value === true) return t("ticked");
       if (typeof value !== "string") return JSON.stringify(value);
       if (f && f.type === "date") return ukDate(value);
       if (f && f.options) {
@@ -67,7 +80,8 @@
       return String(value);
     }
 
-    function itemName(f) { return "\u201c" + (f.item ? f.item + ": " : "") + f.label + "\u201d"; }
+    function itemLabel(f) { return f.item ? t("item-label", { item: f.item, label: f.label }) : f.label; }
+    function itemName(f) { return t("quoted", { text: itemLabel(f) }); }
     function isOrphan(k) { return !fields[k] && !rowsDefs[k] && !recordKeys[k]; }
 
     function answered(v) { return v !== undefined && v !== "" && !(Array.isArray(v) && !v.length); }
@@ -100,9 +114,12 @@
       rows.forEach(function (row, i) {
         var g = def.group ? (row[def.group] || "") : "";
         if (!has(byName, g)) { byName[g] = { name: g, entries: [] }; groups.push(byName[g]); }
-        var title = def.label + " " + (i + 1);
-        if (titleCol && row[titleCol.id]) title += ": " + row[titleCol.id].replace(/\s+/g, " ");
-        if (dateCol && row[dateCol.id]) title += " (" + dateCol.label + ": " + ukDate(row[dateCol.id]) + ")";
+        var named = titleCol && row[titleCol.id], dated = dateCol && row[dateCol.id];
+        var title = t("row-title" + (named ? "-named" : "") + (dated ? "-dated" : ""), {
+          label: def.label, number: i + 1,
+          title: named ? row[titleCol.id].replace(/\s+/g, " ") : "",
+          "date-label": dated ? dateCol.label : "", date: dated ? ukDate(row[dateCol.id]) : ""
+        });
         var items = [];
         def.columns.forEach(function (c) {
           if (c === titleCol || c === dateCol || c.id === def.group) return;
@@ -112,7 +129,7 @@
       });
       if (def.group) {
         var groupCol = def.columns.filter(function (c) { return c.id === def.group; })[0];
-        groups.forEach(function (g) { g.title = g.name ? (groupCol ? groupCol.label + ": " : "") + g.name : "Not grouped"; });
+        groups.forEach(function (g) { g.title = g.name ? (groupCol ? t("group-title", { column: groupCol.label, name: g.name }) : g.name) : t("not-grouped"); });
       }
       return groups;
     }
@@ -134,7 +151,7 @@
             if (!it.value && !showAll) return;
             var wrap = dl.appendChild(node("div", "hb-record__answer"));
             wrap.appendChild(node("dt", null, it.label));
-            wrap.appendChild(node("dd", it.value ? null : "hb-record__empty", it.value || "Not written yet"));
+            wrap.appendChild(node("dd", it.value ? null : "hb-record__empty", it.value || t("not-written")));
           });
         });
       });
@@ -156,7 +173,7 @@
         var key = box.getAttribute("data-hb-answer-rows"), def = rowsDefs[key], rows = all[key];
         box.textContent = "";
         if (!Array.isArray(rows) || !rows.length) {
-          box.appendChild(node("p", "hb-record__empty", "No " + (def.plural || def.label.toLowerCase() + "s") + " yet."));
+          box.appendChild(node("p", "hb-record__empty", box.getAttribute("data-hb-empty")));
           return;
         }
         box.appendChild(rowsDom(def, rows));
@@ -212,7 +229,7 @@
 
     function orphanText(v, k) {
       return Array.isArray(v) ? v.map(function (r) {
-        return Object.keys(r).filter(function (c) { return c !== "id"; }).map(function (c) { return c + ": " + r[c]; }).join("; ");
+        return Object.keys(r).filter(function (c) { return c !== "id"; }).map(function (c) { return t("label-value", { label: c, value: r[c] }); }).join("; ");
       }).join(" | ") : shown(k, v);
     }
 
@@ -222,7 +239,7 @@
     var panel = ui.confirm(root.querySelector("[data-hb-confirm]"), {
       title: root.querySelector("[data-hb-confirm-title]"), body: root.querySelector("[data-hb-confirm-body]"),
       yes: root.querySelector("[data-hb-confirm-yes]"), alt: root.querySelector("[data-hb-confirm-alt]"),
-      no: root.querySelector("[data-hb-confirm-no]"), cancelled: function () { say("Nothing was changed."); }
+      no: root.querySelector("[data-hb-confirm-no]"), cancelled: function () { say(t("cancelled")); }
     });
     function ask(title, body, yesLabel, action, from, altLabel, altAction) {
       say("");
@@ -232,7 +249,7 @@
     /* What the parts share. */
     var r = {
       root: root, manifest: manifest, NAME: NAME, SNAPS: SNAPS, fields: fields, rowsDefs: rowsDefs, entryOf: entryOf,
-      shown: shown, itemName: itemName, isOrphan: isOrphan, orphanText: orphanText,
+      t: t, plural: plural, list: w.list, shown: shown, itemLabel: itemLabel, itemName: itemName, isOrphan: isOrphan, orphanText: orphanText,
       answered: answered, rowsModel: rowsModel, say: say, ask: ask
     };
     var chart = chartPart(r), out = exportPart(r, chart), imports = importPart(r);
@@ -247,20 +264,17 @@
       if (action === "export-json") {
         store.flush();
         store.downloadAll(manifest.version);
-        say("Your backup file was saved to your downloads. Keep it somewhere safe; Restore from a backup file brings it back.");
+        say(t("backup-saved"));
       }
       if (action === "export-md") out.markdown();
       if (action === "docx") out.docx();
       if (action === "clear") {
         store.sync();
         var n = Object.keys(store.all()).length;
-        if (!n) { say("There are no answers to clear."); return; }
-        ask("Clear all " + n + " answers?", [
-          "This deletes every answer saved in this browser for this handbook. It cannot be undone.",
-          "If you may want them again, cancel and use Save a backup file first."
-        ], "Yes, clear all my answers", function () {
+        if (!n) { say(t("clear-none")); return; }
+        ask(plural("clear-title", n, { count: n }), [t("clear-body"), t("clear-advice")], t("clear-yes"), function () {
           store.replace({});
-          say("All your answers were cleared.");
+          say(t("cleared"));
         }, btn);
       }
     });
@@ -279,7 +293,7 @@
       var name = typeof store.get(NAME) === "string" ? store.get(NAME).trim() : "";
       titleBlock(name);
       pageTitle = document.title;
-      document.title = "Learning record" + (name ? " - " + name : "") + " - " + ukDate(hb.today());
+      document.title = name ? t("print-title-named", { name: name, date: ukDate(hb.today()) }) : t("print-title", { date: ukDate(hb.today()) });
     }));
     teardown(hb.listen(window, "afterprint", function () { if (pageTitle !== null) { document.title = pageTitle; pageTitle = null; } }));
 
@@ -296,7 +310,7 @@
    * file). */
   function chartPart(r) {
     var root = r.root, manifest = r.manifest, SNAPS = r.SNAPS, fields = r.fields, entryOf = r.entryOf;
-    var shown = r.shown, answered = r.answered, say = r.say, ask = r.ask;
+    var shown = r.shown, answered = r.answered, say = r.say, ask = r.ask, t = r.t, plural = r.plural, list = r.list;
 
     /* ---- the coach and mentor ratings side by side (HTML drawn by the build at its final size:
      * only the bars' widths and the values change, so nothing moves) */
@@ -329,7 +343,7 @@
       chartBox.querySelectorAll("[data-hb-bar-latest]").forEach(function (el) { width(el, latest && latest[el.getAttribute("data-hb-bar-latest")]); });
       chartBox.querySelectorAll("[data-hb-bar-value]").forEach(function (el) {
         var i = levelOf(all[el.getAttribute("data-hb-bar-value")]);
-        el.textContent = i >= 0 ? c.levels[i].label : "Not rated";
+        el.textContent = i >= 0 ? c.levels[i].label : t("not-rated");
       });
       chartBox.classList.toggle("hb-record__chart--compare", !!first);
       chartBox.classList.toggle("hb-record__chart--two", !!latest);
@@ -351,7 +365,7 @@
      * and what changed since the first snapshot. "" if nothing is rated. */
     function summary(all, snaps) {
       var c = manifest.chart, out = [];
-      [["a", "As a coach"], ["b", "As a mentor"]].forEach(function (side) {
+      [["a", "summary-coach"], ["b", "summary-mentor"]].forEach(function (side) {
         var rated = [], total = 0;
         c.rows.forEach(function (r) {
           var key = r[side[0]];
@@ -364,10 +378,9 @@
         var hi = Math.max.apply(null, rated.map(function (x) { return x.level; }));
         var lo = Math.min.apply(null, rated.map(function (x) { return x.level; }));
         function names(lv) { return list(rated.filter(function (x) { return x.level === lv; }).map(function (x) { return x.label; })); }
-        var s = side[1] + " you have rated " + rated.length + " of " + total + " items";
-        if (hi === lo) s += ", all " + c.levels[hi].label + ".";
-        else s += ": strongest " + names(hi) + " (" + c.levels[hi].label + "); most to develop " + names(lo) + " (" + c.levels[lo].label + ").";
-        out.push(s);
+        out.push(hi === lo
+          ? t(side[1] + "-same", { rated: rated.length, total: total, level: c.levels[hi].label })
+          : t(side[1], { rated: rated.length, total: total, strongest: names(hi), high: c.levels[hi].label, weakest: names(lo), low: c.levels[lo].label }));
       });
       if (!out.length) return "";
       if (snaps.length) {
@@ -379,14 +392,9 @@
           if (a < 0 || b < 0) return;
           if (b > a) up++; else if (b < a) down++; else same++;
         });
-        out.push("Since your first snapshot (" + ukDate(first.date) + "): " + up + " rating" + (up === 1 ? "" : "s") + " up, " + down + " down and " + same + " the same.");
+        out.push(plural("since-first", up, { date: ukDate(first.date), up: up, down: down, same: same }));
       }
       return out.join(" ");
-    }
-
-    function list(names) {
-      if (names.length < 2) return names.join("");
-      return names.slice(0, -1).join(", ") + " and " + names[names.length - 1];
     }
 
     /* ---- snapshots of self-ratings, kept in the answers document (so in the backup file) */
@@ -397,9 +405,9 @@
       var snaps = snapList(all);
       if (!snaps.length) return [];
       var first = snaps[0], latest = snaps.length > 1 ? snaps[snaps.length - 1] : null;
-      var head = ["Item", "First snapshot, " + ukDate(first.date)];
-      if (latest) head.push("Latest snapshot, " + ukDate(latest.date));
-      head.push("Now");
+      var head = [t("snapshot-item"), t("snapshot-first", { date: ukDate(first.date) })];
+      if (latest) head.push(t("snapshot-latest", { date: ukDate(latest.date) }));
+      head.push(t("snapshot-now"));
       var byEntry = [], index = dict();
       manifest.snapshot_keys.forEach(function (k) {
         var inFirst = has(first, k), inLatest = latest && has(latest, k);
@@ -407,9 +415,9 @@
         var e = entryOf[k];
         if (!has(index, e.id)) { index[e.id] = { title: e.title, head: head, rows: [] }; byEntry.push(index[e.id]); }
         var f = fields[k], row = [(f.item || f.label)];
-        row.push(inFirst ? shown(k, first[k]) : "Not rated");
-        if (latest) row.push(inLatest ? shown(k, latest[k]) : "Not rated");
-        row.push(answered(all[k]) ? shown(k, all[k]) : "Not rated");
+        row.push(inFirst ? shown(k, first[k]) : t("not-rated"));
+        if (latest) row.push(inLatest ? shown(k, latest[k]) : t("not-rated"));
+        row.push(answered(all[k]) ? shown(k, all[k]) : t("not-rated"));
         index[e.id].rows.push(row);
       });
       return byEntry;
@@ -422,24 +430,25 @@
       box.textContent = "";
       var snaps = snapList(all);
       snapBox.classList.toggle("hb-record__snapshots--none", !snaps.length);
-      box.appendChild(node("p", null, snaps.length ? "You have saved " + snaps.length + " snapshot" + (snaps.length === 1 ? "" : "s") + ": " +
-        list(snaps.map(function (s) { return ukDate(s.date); })) + "." : "You have not saved a snapshot yet."));
+      box.appendChild(node("p", null, snaps.length
+        ? plural("snapshots-saved", snaps.length, { count: snaps.length, dates: list(snaps.map(function (s) { return ukDate(s.date); })) })
+        : t("snapshots-none")));
       if (!snaps.length) return;
       var ul = box.appendChild(node("ul", "hb-record__snapshot-list"));
       snaps.forEach(function (s) {
         var li = ul.appendChild(node("li"));
         var n = Object.keys(s).filter(function (k) { return k !== "id" && k !== "date"; }).length;
-        li.appendChild(document.createTextNode(ukDate(s.date) + ": " + n + " rating" + (n === 1 ? "" : "s") + " "));
-        li.appendChild(hb.ui.button("Delete", function (btn) {
-          ask("Delete the snapshot of " + ukDate(s.date) + "?", ["This removes the snapshot from your record. Your ratings now are not changed."],
-            "Yes, delete this snapshot", function () {
+        li.appendChild(document.createTextNode(plural("snapshot-ratings", n, { date: ukDate(s.date), count: n }) + " "));
+        li.appendChild(hb.ui.button(t("delete"), function (btn) {
+          ask(t("snapshot-delete-title", { date: ukDate(s.date) }), [t("snapshot-delete-body")],
+            t("snapshot-delete-yes"), function () {
               var rest = (Array.isArray(store.get(SNAPS)) ? store.get(SNAPS) : []).filter(function (x) { return x.id !== s.id; });
               store.set(SNAPS, rest);
               store.flush();
-              say("The snapshot of " + ukDate(s.date) + " was deleted.");
+              say(t("snapshot-deleted", { date: ukDate(s.date) }));
               snapBox.querySelector("[data-hb-snapshot-save]").focus();
             }, btn);
-        }, null, " the snapshot of " + ukDate(s.date)));
+        }, null, " " + t("snapshot-name", { date: ukDate(s.date) })));
       });
       snapTables(all).forEach(function (t) {
         var table = box.appendChild(node("table", "hb-record__snapshot-table"));
@@ -462,11 +471,11 @@
       row.id = "snapshot-" + Date.now().toString(36);
       row.date = new Date().toISOString();
       manifest.snapshot_keys.forEach(function (k) { if (typeof all[k] === "string" && all[k]) { row[k] = all[k]; n++; } });
-      if (!n) { say("There is nothing to keep in a snapshot yet: rate yourself first (the coach and mentor self-assessments, or the review against the ten principles)."); return; }
+      if (!n) { say(t("snapshot-nothing")); return; }
       var rows = snapList(all).concat([row]);
       store.set(SNAPS, rows);
       store.flush();
-      say("Snapshot saved: " + n + " rating" + (n === 1 ? "" : "s") + " on " + ukDate(row.date) + ".");
+      say(plural("snapshot-saved", n, { count: n, date: ukDate(row.date) }));
     });
 
     return {
@@ -479,7 +488,7 @@
    * record's order): Markdown, and "Download for a meeting" (.docx, written by record-docx.js, loaded
    * only when that button is pressed). */
   function exportPart(r, chart) {
-    var manifest = r.manifest, NAME = r.NAME, shown = r.shown, answered = r.answered, say = r.say;
+    var manifest = r.manifest, NAME = r.NAME, shown = r.shown, answered = r.answered, say = r.say, t = r.t;
 
     function siteName() { return manifest.site_name || document.title.split(" - ").pop(); }
 
@@ -493,7 +502,7 @@
           if (!got.length && !rows.length) return;
           entries.push({
             title: e.title,
-            items: got.map(function (f) { return { label: (f.item ? f.item + ": " : "") + f.label, value: shown(f.key, all[f.key]) }; }),
+            items: got.map(function (f) { return { label: r.itemLabel(f), value: shown(f.key, all[f.key]) }; }),
             groups: rows.length ? r.rowsModel(e.rows, rows) : []
           });
         });
@@ -525,7 +534,7 @@
 
     function markdown() {
       var m = recordModel();
-      var out = ["# My learning record" + (m.name ? ": " + mdText(m.name) : ""), "", mdText(m.site) + ", " + m.date + ".", ""];
+      var out = ["# " + mdText(title(m)), "", mdText(t("made-md", { site: m.site, date: m.date })), ""];
       m.sections.forEach(function (sec) {
         out.push("## " + mdText(sec.title), "");
         sec.entries.forEach(function (e) {
@@ -537,25 +546,27 @@
             if (g.title) out.push("#### " + mdText(g.title), "");
             g.entries.forEach(function (r) {
               out.push("**" + mdText(r.title) + "**", "");
-              r.items.forEach(function (it) { if (it.value) out.push("- " + mdText(it.label) + ": " + mdText(it.value.replace(/\r?\n/g, " "))); });
+              r.items.forEach(function (it) { if (it.value) out.push("- " + mdText(t("label-value", { label: it.label, value: it.value.replace(/\r?\n/g, " ") }))); });
               out.push("");
             });
           });
         });
       });
       if (m.snapshots.length) {
-        out.push("## Progress over time", "");
-        m.snapshots.forEach(function (t) {
-          out.push("### " + mdText(t.title), "");
-          t.rows.forEach(function (r) {
-            out.push("- " + mdText(r[0]) + ": " + r.slice(1).map(function (v, i) { return mdText(t.head[i + 1] + ": " + v); }).join("; "));
+        out.push("## " + mdText(t("export-progress")), "");
+        m.snapshots.forEach(function (s) {
+          out.push("### " + mdText(s.title), "");
+          s.rows.forEach(function (r) {
+            out.push("- " + mdText(t("label-value", { label: r[0], value: r.slice(1).map(function (v, i) {
+              return t("label-value", { label: s.head[i + 1], value: v });
+            }).join("; ") })));
           });
           out.push("");
         });
       }
       if (m.orphans.length) {
-        out.push("## Answers to prompts no longer in the handbook", "");
-        m.orphans.forEach(function (o) { out.push("- " + mdText(o.label + ": " + o.value.replace(/\r?\n/g, " "))); });
+        out.push("## " + mdText(t("export-orphans")), "");
+        m.orphans.forEach(function (o) { out.push("- " + mdText(t("label-value", { label: o.label, value: o.value.replace(/\r?\n/g, " ") }))); });
       }
       return out.join("\n") + "\n";
     }
@@ -563,9 +574,9 @@
     /* The same record as blocks for the document for a meeting (record-docx.js) */
     function docBlocks() {
       var m = recordModel(), b = [];
-      b.push({ type: "title", text: "My learning record" + (m.name ? ": " + m.name : "") });
-      b.push({ type: "muted", text: m.site + ", " + m.date });
-      if (!m.sections.length && !m.snapshots.length) b.push({ type: "p", text: "Nothing has been answered yet." });
+      b.push({ type: "title", text: title(m) });
+      b.push({ type: "muted", text: t("made-docx", { site: m.site, date: m.date }) });
+      if (!m.sections.length && !m.snapshots.length) b.push({ type: "p", text: t("docx-nothing") });
       m.sections.forEach(function (sec) {
         b.push({ type: "h1", text: sec.title });
         sec.entries.forEach(function (e) {
@@ -575,17 +586,17 @@
             if (g.title) b.push({ type: "h3", text: g.title });
             g.entries.forEach(function (r) {
               b.push({ type: "label", text: r.title });
-              r.items.forEach(function (it) { if (it.value) b.push({ type: "p", text: it.label + ": " + it.value }); });
+              r.items.forEach(function (it) { if (it.value) b.push({ type: "p", text: t("label-value", { label: it.label, value: it.value }) }); });
             });
           });
         });
       });
       if (m.snapshots.length) {
-        b.push({ type: "h1", text: "Progress over time" });
-        m.snapshots.forEach(function (t) { b.push({ type: "h2", text: t.title }, { type: "table", head: t.head, rows: t.rows }); });
+        b.push({ type: "h1", text: t("export-progress") });
+        m.snapshots.forEach(function (s) { b.push({ type: "h2", text: s.title }, { type: "table", head: s.head, rows: s.rows }); });
       }
       if (m.orphans.length) {
-        b.push({ type: "h1", text: "Answers to prompts no longer in the handbook" });
+        b.push({ type: "h1", text: t("export-orphans") });
         m.orphans.forEach(function (o) { b.push({ type: "label", text: o.label }, { type: "p", text: o.value }); });
       }
       return b;
@@ -599,21 +610,23 @@
       s.onload = function () { if (hb.docx) then(); else failed(); };
       s.onerror = failed;
       document.head.appendChild(s);
-      function failed() { say("The document could not be made: a part of the handbook (record-docx.js) is missing. Use Print or save as PDF instead."); }
+      function failed() { say(t("docx-missing")); }
     }
 
-    function fileName(ext) { return "learning-record-" + store.namespace + "-" + today() + "." + ext; }
+    function title(m) { return m.name ? t("record-title-named", { name: m.name }) : t("record-title"); }
+
+    function fileName(ext) { return t("file-name", { handbook: store.namespace, date: today() }) + "." + ext; }
 
     return {
       markdown: function () {
         store.download(fileName("md"), "text/markdown", markdown());
-        say("Your record was downloaded as a Markdown file.");
+        say(t("md-downloaded"));
       },
       docx: function () {
         store.flush();
         withDocx(function () {
-          store.download(fileName("docx"), hb.docx.TYPE, hb.docx.build(docBlocks()));
-          say("Your record was downloaded as a Word document (.docx), which opens in Word, LibreOffice and Google Docs.");
+          store.download(fileName("docx"), hb.docx.TYPE, hb.docx.build(docBlocks(), { label: t("docx-style-label"), muted: t("docx-style-note") }));
+          say(t("docx-downloaded"));
         });
       }
     };
@@ -625,19 +638,19 @@
    * never silently. */
   function importPart(r) {
     var root = r.root, manifest = r.manifest, NAME = r.NAME, SNAPS = r.SNAPS, fields = r.fields, rowsDefs = r.rowsDefs;
-    var itemName = r.itemName, say = r.say, ask = r.ask;
+    var itemName = r.itemName, say = r.say, ask = r.ask, t = r.t, plural = r.plural;
 
     /* Snapshots: a list of rows, each dated, each rating one of its item's choices. */
     function badSnapshots(v) {
-      if (!Array.isArray(v)) return "its snapshots of your ratings ('" + SNAPS + "') are not a list";
+      if (!Array.isArray(v)) return t("why-snapshots-not-list", { key: SNAPS });
       for (var i = 0; i < v.length; i++) {
         var r = v[i];
-        if (typeof r.date !== "string" || isNaN(new Date(r.date).getTime())) return "snapshot " + (i + 1) + " of your ratings has no date";
+        if (typeof r.date !== "string" || isNaN(new Date(r.date).getTime())) return t("why-snapshot-no-date", { number: i + 1 });
         var ks = Object.keys(r);
         for (var j = 0; j < ks.length; j++) {
           var f = fields[ks[j]], val = r[ks[j]];
           if (f && f.options && !f.options.some(function (o) { return o.id === val; })) {
-            return "snapshot " + (i + 1) + " of your ratings rates " + itemName(f) + " as " + JSON.stringify(val).slice(0, 80) + ", which is not one of that item's choices";
+            return t("why-snapshot-not-a-choice", { number: i + 1, item: itemName(f), value: JSON.stringify(val).slice(0, 80) });
           }
         }
       }
@@ -645,22 +658,22 @@
     }
 
     /* Each imported answer must fit its field: a rating one of the item's scale, a tick a tick,
-     * rows a list. Returns got, or {error} naming the item. */
+     * rows a list. Returns got, or {reason} naming the item (or storage's {error}). */
     function checked(got) {
       if (got.error) return got;
       var a = got.answers, keys = Object.keys(a);
       for (var i = 0; i < keys.length; i++) {
         var k = keys[i], v = a[k], f = fields[k], why = null;
-        if (k === NAME) { if (typeof v !== "string") why = "its name for printing ('" + k + "') is not text"; }
+        if (k === NAME) { if (typeof v !== "string") why = t("why-name-not-text", { key: k }); }
         else if (k === SNAPS) why = badSnapshots(v);
-        else if (rowsDefs[k] && !Array.isArray(v)) why = "its answer to " + rowsDefs[k].label.toLowerCase() + "s ('" + k + "') is not a list of " + rowsDefs[k].label.toLowerCase() + "s";
+        else if (rowsDefs[k] && !Array.isArray(v)) why = t("why-rows-not-list", { label: rowsDefs[k].label.toLowerCase(), key: k });
         else if (f && f.options) {
           var ok = typeof v === "string" && f.options.some(function (o) { return o.id === v; });
-          if (!ok) why = "its answer to " + itemName(f) + " ('" + k + "') is " + JSON.stringify(v).slice(0, 80) +
-            ", which is not one of that item's choices (" + f.options.map(function (o) { return o.label; }).join(", ") + ")";
-        } else if (f && f.type === "check" && v !== true) why = "its answer to " + itemName(f) + " ('" + k + "') is not a tick";
-        else if (f && f.type !== "check" && typeof v !== "string") why = "its answer to " + itemName(f) + " ('" + k + "') is not text";
-        if (why) return { error: "The file could not be imported because " + why + "." };
+          if (!ok) why = t("why-not-a-choice", { item: itemName(f), key: k, value: JSON.stringify(v).slice(0, 80),
+            choices: f.options.map(function (o) { return o.label; }).join(", ") });
+        } else if (f && f.type === "check" && v !== true) why = t("why-not-a-tick", { item: itemName(f), key: k });
+        else if (f && f.type !== "check" && typeof v !== "string") why = t("why-not-text", { item: itemName(f), key: k });
+        if (why) return { reason: why };
       }
       return got;
     }
@@ -691,25 +704,24 @@
     }
 
     /* Ask how to bring in a set of answers (a backup file or a copy kept aside), then do it. */
+    /* what: "file" (a backup file) or "copy" (a copy kept aside): the texts' names say which. */
     function offer(title, got, what, intro, from) {
       store.sync();
       var d = describeChanges(got.answers), n = Object.keys(got.answers).length, cur = Object.keys(store.all()).length;
       var lines = [
         intro,
-        d.added + " new, " + d.changed + " changed, " + d.same + " the same, and " + d.removed +
-          " answers you have now that are not in the " + what + ".",
-        "Merge keeps all " + cur + " answers you have now and adds the " + what + "'s: where both answer the same question, the " + what +
-          "'s answer is kept; lists such as targets and snapshots are combined.",
-        "Replace makes your answers exactly the " + what + "'s" + (d.removed ? ": the " + d.removed + " answers not in it are removed." : ".")
+        plural("changes-" + what, d.removed, { added: d.added, changed: d.changed, same: d.same, removed: d.removed }),
+        plural("merge-" + what, cur, { count: cur }),
+        d.removed ? plural("replace-" + what, d.removed, { count: d.removed }) : t("replace-" + what)
       ];
-      var left = store.tooLongNote(got.tooLong, "The file itself is not changed: keep it for their full text.");
+      var left = store.tooLongNote(got.tooLong, t("too-long-file"));
       if (left) lines.push(left);
       function done(how, ok) {
-        say(ok ? how + " " + n + " answers from the " + what + ". You now have " + Object.keys(store.all()).length + " answers."
-               : how + " for this visit, but this browser could not save them.");
+        var now = Object.keys(store.all()).length;
+        say(ok ? plural(how + "-" + what, n, { count: n }) + " " + plural("now-have", now, { count: now }) : t(how + "-unsaved"));
       }
-      ask(title, lines, "Merge with my answers", function () { done("Merged", store.replace(merged(got.answers))); },
-        from, "Replace all my answers", function () { done("Replaced your answers with", store.replace(got.answers)); });
+      ask(title, lines, t("merge"), function () { done("merged", store.replace(merged(got.answers))); },
+        from, t("replace"), function () { done("replaced", store.replace(got.answers)); });
     }
 
     var importInput = root.querySelector("[data-hb-import]");
@@ -720,27 +732,24 @@
       importInput.value = "";
       if (!file) return;
       if (file.size > store.MAX_IMPORT_BYTES) {
-        say("The file " + file.name + " was not imported: it is too large to be a set of answers from this handbook (over 5 MB). Your answers are unchanged.");
+        say(t("import-too-large", { file: file.name }));
         return;
       }
       var reader = new FileReader();
-      reader.onerror = function () { say("The file could not be read. Your answers are unchanged."); };
+      reader.onerror = function () { say(t("import-unreadable")); };
       reader.onload = function () {
         var got = checked(store.parseImport(String(reader.result), manifest.version));
-        if (got.error) { say(got.error + " Your answers are unchanged."); return; }
-        offer("Import " + Object.keys(got.answers).length + " answers from " + file.name + "?", got, "file",
-          "Choose whether to merge the backup file's answers with the ones saved in this browser, or to replace them.", importButton);
+        if (got.reason) { say(t("unchanged", { error: t("import-refused", { reason: got.reason }) })); return; }
+        if (got.error) { say(t("unchanged", { error: got.error })); return; }
+        var n = Object.keys(got.answers).length;
+        offer(plural("import-title", n, { count: n, file: file.name }), got, "file", t("import-intro"), importButton);
       };
       reader.readAsText(file);
     });
 
     var backupBox = root.querySelector("[data-hb-backups]");
-    var KINDS = {
-      corrupt: "saved answers that could not be read. They cannot be restored; download the copy to keep it.",
-      newer: "saved answers made by a newer version of the handbook, which this version cannot read. Download the copy to keep it, or open it with the newer version.",
-      "set-aside": "saved answers, one or more of which the handbook could not use (longer than it keeps, or not an answer). The others are in your record already; download the copy to keep the whole text.",
-      readable: "a complete set of saved answers, which you can restore."
-    };
+    /* the kinds of copy kept aside (storage.js): corrupt, newer, set-aside, readable */
+    function kind(b) { return t("kind-" + b.kind); }
 
     function when(b) {
       return b.when ? b.when.toLocaleString("en-GB", { day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit" })
@@ -757,22 +766,18 @@
         var li = list.appendChild(node("li", "hb-record__backup"));
         li.setAttribute("data-hb-backup", b.key);
         var p = li.appendChild(node("p"));
-        p.appendChild(node("strong", null, "Kept on " + when(b)));
-        p.appendChild(document.createTextNode(": " + KINDS[b.kind] + " " + b.size.toLocaleString("en-GB") +
-          " characters, under the name '" + b.key + "'."));
-        var name = " the copy kept on " + when(b);
-        li.appendChild(hb.ui.button("Download", function () {
+        p.appendChild(node("strong", null, t("kept-on", { when: when(b) })));
+        p.appendChild(document.createTextNode(t("kept-details", { kind: kind(b), size: b.size.toLocaleString("en-GB"), key: b.key })));
+        var name = " " + t("copy-name", { when: when(b) });
+        li.appendChild(hb.ui.button(t("download"), function () {
           store.download(b.key.replace(/[^A-Za-z0-9-]+/g, "-") + ".json", "application/json", b.text);
-          say("The copy kept on " + when(b) + " was downloaded.");
+          say(t("copy-downloaded", { when: when(b) }));
         }, null, name));
-        if (b.kind === "readable") li.appendChild(hb.ui.button("Restore", function (btn) { restore(b, btn); }, null, name));
-        li.appendChild(hb.ui.button("Delete", function (btn) {
-          ask("Delete the copy kept on " + when(b) + "?", [
-            "This removes the copy from this browser. It cannot be undone.",
-            "If you may want it again, cancel and download it first."
-          ], "Yes, delete this copy", function () {
+        if (b.kind === "readable") li.appendChild(hb.ui.button(t("restore"), function (btn) { restore(b, btn); }, null, name));
+        li.appendChild(hb.ui.button(t("delete"), function (btn) {
+          ask(t("copy-delete-title", { when: when(b) }), [t("copy-delete-body"), t("copy-delete-advice")], t("copy-delete-yes"), function () {
             var ok = store.removeBackup(b.key);
-            say(ok ? "The copy kept on " + when(b) + " was deleted." : "The copy could not be deleted.");
+            say(ok ? t("copy-deleted", { when: when(b) }) : t("copy-not-deleted"));
             var next = backupBox.hidden ? root.querySelector('[data-hb-action="export-json"]') : backupBox.querySelector("button") || root.querySelector('[data-hb-action="export-json"]');
             next.focus();
           }, btn);
@@ -783,9 +788,10 @@
 
     function restore(b, btn) {
       var got = checked(store.parseImport(b.text, manifest.version));
-      if (got.error) { say(got.error.replace("The file could not be imported", "The copy kept on " + when(b) + " cannot be restored") + " Your answers are unchanged."); return; }
-      offer("Restore " + Object.keys(got.answers).length + " answers from the copy kept on " + when(b) + "?", got, "copy",
-        "Choose whether to merge this copy's answers with the ones saved in this browser, or to replace them. The copy stays in the list until you delete it.", btn);
+      if (got.reason) { say(t("unchanged", { error: t("restore-refused", { when: when(b), reason: got.reason }) })); return; }
+      if (got.error) { say(t("unchanged", { error: t("restore-unreadable", { when: when(b), error: got.error }) })); return; }
+      var n = Object.keys(got.answers).length;
+      offer(plural("restore-title", n, { count: n, when: when(b) }), got, "copy", t("restore-intro"), btn);
     }
 
     return { pick: function () { importInput.click(); }, render: backups };

@@ -12,6 +12,8 @@
  *
  * blocks: [{type: "title" | "h1" | "h2" | "h3" | "p" | "label" | "muted", text},
  *          {type: "table", head: [text], rows: [[text]]}]
+ * Every word in it comes from the blocks and the style names the caller gives (learning-record.js,
+ * from data/ui.yml); this file holds none of its own.
  * Every text is escaped for XML, characters XML cannot hold are dropped, line breaks kept. */
 (function () {
   "use strict";
@@ -143,7 +145,10 @@
       (extra || "") + "<w:pPr>" + pPr + "</w:pPr><w:rPr>" + rPr + "</w:rPr></w:style>";
   }
 
-  var STYLES = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:styles ' + W + ">" +
+  /* names: the names Word lists the handbook's own two styles by ({label, muted}), in the page's
+   * language (data/ui.yml: learning-record.script.docx-style-label and docx-style-note) */
+  function styles(names) {
+    return '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:styles ' + W + ">" +
     '<w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="Calibri" w:hAnsi="Calibri" w:eastAsia="Calibri" w:cs="Calibri"/><w:sz w:val="22"/><w:szCs w:val="22"/><w:lang w:val="en-GB"/></w:rPr></w:rPrDefault>' +
     '<w:pPrDefault><w:pPr><w:spacing w:after="120" w:line="264" w:lineRule="auto"/></w:pPr></w:pPrDefault></w:docDefaults>' +
     '<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/></w:style>' +
@@ -151,9 +156,10 @@
     style("Heading1", "heading 1", '<w:keepNext/><w:spacing w:before="360" w:after="120"/><w:outlineLvl w:val="0"/>', '<w:b/><w:sz w:val="32"/><w:szCs w:val="32"/>', "<w:qFormat/>") +
     style("Heading2", "heading 2", '<w:keepNext/><w:spacing w:before="240" w:after="80"/><w:outlineLvl w:val="1"/>', '<w:b/><w:sz w:val="26"/><w:szCs w:val="26"/>', "<w:qFormat/>") +
     style("Heading3", "heading 3", '<w:keepNext/><w:spacing w:before="200" w:after="60"/><w:outlineLvl w:val="2"/>', '<w:b/><w:sz w:val="23"/><w:szCs w:val="23"/>', "<w:qFormat/>") +
-    style("Label", "Answer label", '<w:keepNext/><w:spacing w:before="120" w:after="40"/>', '<w:b/><w:color w:val="404040"/>') +
-    style("Muted", "Note", "", '<w:i/><w:color w:val="595959"/>') +
+    style("Label", esc(names.label), '<w:keepNext/><w:spacing w:before="120" w:after="40"/>', '<w:b/><w:color w:val="404040"/>') +
+    style("Muted", esc(names.muted), "", '<w:i/><w:color w:val="595959"/>') +
     "</w:styles>";
+  }
 
   var CONTENT_TYPES = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' +
     '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">' +
@@ -199,15 +205,15 @@
   window.hb = window.hb || {};
   window.hb.docx = {
     TYPE: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    /* blocks -> Blob of a .docx */
-    build: function (blocks) {
+    /* blocks (and the names of the two styles of its own, {label, muted}) -> Blob of a .docx */
+    build: function (blocks, names) {
       var title = blocks.filter(function (b) { return b.type === "title"; })[0];
       var bytes = zip([
         { name: "[Content_Types].xml", text: CONTENT_TYPES },
         { name: "_rels/.rels", text: RELS },
         { name: "docProps/core.xml", text: coreXml(title ? title.text : "") },
         { name: "word/document.xml", text: documentXml(blocks) },
-        { name: "word/styles.xml", text: STYLES },
+        { name: "word/styles.xml", text: styles(names || { label: "Label", muted: "Muted" }) },
         { name: "word/settings.xml", text: SETTINGS },
         { name: "word/_rels/document.xml.rels", text: DOC_RELS }
       ]);
