@@ -90,7 +90,7 @@ def manifest(hb: Handbook, order: list[tuple[str, str, str]], page_titles: dict[
         if kind == "log":
             sec = sections.setdefault(page, {"id": page.rsplit(".", 1)[0].replace("/", "-"),
                                              "title": page_titles.get(page, page), "url": page_url(page, ""), "entries": []})
-            sec["entries"] += log_entries(hb, ident, lambda anchor: page_url(page, anchor))
+            sec["entries"] += log_entries(hb, ident, lambda anchor, page=page: page_url(page, anchor))
             continue
         if kind == "prompt":
             fields = prompt_fields(hb, ident)

@@ -78,7 +78,7 @@ def syntax_advice(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str]:
     if "mapping values are not allowed" in problem and m and m.group("value") is not None:
         first_colon = len(m.group("indent")) + len(m.group("dash") or "") + len(m.group("key"))
         value = m.group("value") or ""
-        if col > first_colon and not value[:1] in ("'", '"', "{", "[", "|", ">"):
+        if col > first_colon and value[:1] not in ("'", '"', "{", "[", "|", ">"):
             fixed = _quoted(line[: first_colon + 1] + " ", value)
             return n, ("the text after '" + m.group("key") + ":' has a colon followed by a space, which YAML reads as the "
                        "start of another field. Put the text in quotes, like this:\n" + f"         {fixed}"
@@ -140,7 +140,7 @@ def duplicate_advice(lines: Sequence[str], dupes: list[tuple[tuple, Any, int, in
     """
     out = []
     merged: dict[tuple, int] = {}  # parent path -> the line where the unmarked item starts
-    for parent, key, line, first in dupes:
+    for parent, key, line, _first in dupes:
         if key == "id":
             merged[parent] = line
     for parent, key, line, first in dupes:

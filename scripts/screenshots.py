@@ -148,7 +148,7 @@ def take(browser, base: str, out: Path) -> list[Path]:
         try:
             page = ctx.new_page()
             errors = []
-            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.on("pageerror", lambda e, errors=errors: errors.append(str(e)))
             go(page, base)
             settle(page)
             if errors:

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from test_self_check import KEY, NS, stored
+from test_self_check import KEY, stored
 
 LOG = "coaching-log"
 REL = f"{LOG}.relationships"

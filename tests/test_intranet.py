@@ -42,7 +42,7 @@ def run_nginx(tmp: Path, snippet_for):
         pytest.fail("Debian's nginx is not installed: run `make test` (scripts/system-deps.sh installs it)")
     for d in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
         (tmp / d).mkdir(exist_ok=True)
-    for attempt in range(3):
+    for _attempt in range(3):
         sub_port, root_port = unused_port(), unused_port()
         (tmp / "handbook.conf").write_text(snippet_for([sub_port, root_port]), encoding="utf-8")
         user = "user root;" if os.geteuid() == 0 else ""  # as root, workers would otherwise run as nobody

@@ -69,7 +69,7 @@ def test_every_prompt_is_listed_without_javascript(site, browser):
     from conftest import ROOT
 
     hb = load(ROOT / "data")
-    for pid, p in hb.prompts.items():
+    for pid in hb.prompts:
         assert f'id="record-{pid}"' in html, pid
     expect(pg.locator(".hb-self-check__nojs").first).to_be_visible()
     ctx.close()

@@ -6,10 +6,8 @@ after the page's first paint; Material's search dialog has a name (Lighthouse: a
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from urllib.parse import urlparse
 
-import pytest
 import yaml
 
 from conftest import ROOT, copy_project, handbook

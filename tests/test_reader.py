@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import normalise, page_text
+from conftest import normalise
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 

@@ -282,7 +282,9 @@ def test_snapshots_of_self_ratings_compare_first_latest_and_now(site, phone, tmp
     assert all(isinstance(v, str) for v in latest.values()) and latest["id"]
     # the chart compares: first snapshot Developing (2 of 4), latest Strong (4 of 4)
     key = "coach-self-assessment.listen-actively.rating"
-    w = lambda sel: page.locator(sel).bounding_box()["width"]
+    def w(sel):
+        return page.locator(sel).bounding_box()["width"]
+
     assert abs(w(f'[data-hb-bar-first="{key}"]') * 2 - w(f'[data-hb-bar-latest="{key}"]')) < 2
     expect(page.locator("[data-hb-chart-summary]")).to_contain_text("Since your first snapshot (1 September 2026): 1 rating up, 0 down and 0 the same.")
     table = page.locator(".hb-record__snapshot-table").first

@@ -323,7 +323,7 @@ def test_abbreviations_never_split_an_entity(value, fresh_hb):
     r = Renderer(fresh_hb)
     out = str(r.text(value))
     assert _visible(out) == value, out
-    assert f'<abbr title="the lt term">lt</abbr>' in str(r.text("lt"))
+    assert '<abbr title="the lt term">lt</abbr>' in str(r.text("lt"))
 
 
 # One-line fields refusing line breaks, glossary terms that would break their abbreviation, control

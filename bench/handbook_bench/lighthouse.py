@@ -124,7 +124,7 @@ def lighthouse_section(work: Path, env: dict, runs: int) -> dict:
         out["pages"][label] = {"page": page}
         for site in ("handbook", "material"):
             rs = raw[label][site]
-            med = lambda k: statistics.median(r[k] for r in rs)  # noqa: E731
+            med = lambda k, rs=rs: statistics.median(r[k] for r in rs)  # noqa: E731
             out["pages"][label][site] = {
                 "performance": med("performance"), "accessibility": med("accessibility"), "cls_worst": max(r["cls"] for r in rs),
                 "fcp_ms": med("fcp_ms"), "lcp_ms": med("lcp_ms"), "tbt_ms": med("tbt_ms"), "si_ms": med("si_ms"),

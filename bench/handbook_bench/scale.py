@@ -177,19 +177,19 @@ def scale_forms(path: Path, ids: dict[int, dict[str, str]], added: dict, on_page
         plain = {o: nw for o, nw in mapping.items() if "/" not in o}
         items = {o.split("/")[1]: nw.split("/")[1] for o, nw in mapping.items() if "/" in o}
 
-        def rename(node, in_scaled_list=False):
+        def rename(node, in_scaled_list=False, plain=plain, items=items):
             hit = False
             if isinstance(node, dict):
                 out = {}
                 scaled = in_scaled_list or any(isinstance(v, str) and v in COMPETENCY_LISTS for v in node.values())
                 for kk, v in node.items():
-                    out[kk], h = rename(v, scaled)
+                    out[kk], h = rename(v, scaled, plain, items)
                     hit |= h
                 return out, hit
             if isinstance(node, list):
                 out = []
                 for v in node:
-                    nv, h = rename(v, in_scaled_list)
+                    nv, h = rename(v, in_scaled_list, plain, items)
                     out.append(nv)
                     hit |= h
                 return out, hit

@@ -248,7 +248,7 @@ class SchemaCheck:
 
     def __init__(self, data_dir: Path):
         self.texts = _schema_texts(data_dir)
-        for p, text in self.texts:
+        for _, text in self.texts:
             json.loads(text)  # a schema that is not JSON stops the build here, as before any data is read
         self.names = {p.name[: -len(".schema.json")] for p, _ in self.texts}
         self.key = _schema_key(self.texts)
