@@ -10,7 +10,9 @@
   var components = {};
   var pageHooks = [];
 
-  function init() {
+  var started = false;
+
+  function enhance() {
     document.querySelectorAll("[data-module]").forEach(function (el) {
       var name = el.getAttribute("data-module");
       if (components[name] && !el.hbInit) {
@@ -18,6 +20,11 @@
         try { components[name](el); } catch (e) { if (window.console) console.error(name, e); }
       }
     });
+  }
+
+  function init() {
+    started = true;
+    enhance();
     abbreviations();
     pageHooks.forEach(function (fn) { fn(); });
   }
@@ -70,7 +77,10 @@
     /* "2026-11-25" -> "25 November 2026" (see ukDate above); for forms, the record and summaries. */
     ukDate: ukDate,
     /* Register a component: fn(rootElement) runs once per element with data-module=name. */
-    register: function (name, fn) { components[name] = fn; },
+    register: function (name, fn) {
+      components[name] = fn;
+      if (started) enhance();  /* a page bundle loaded after the page was shown (loader.js) */
+    },
     /* Run fn on every page shown (first load and each instant navigation). */
     onPage: function (fn) { pageHooks.push(fn); },
     namespace: function () {
