@@ -297,3 +297,57 @@ def test_record_draws_its_chart_after_the_first_paint(served, browser):
     # not in the page's start-up task (Material's document$ emits on DOMContentLoaded): after a frame
     assert drawn > loaded, f"chart drawn at {drawn:.0f} ms, during start-up (DOMContentLoaded ended at {loaded:.0f} ms)"
     ctx.close()
+
+
+def test_page_bundle_settings_are_checked_with_a_clear_message():
+    from macros.bundle import BundleError, page_bundles
+
+    scripts = ["assets/javascripts/handbook.js", "assets/javascripts/a.js", "assets/javascripts/b.js"]
+    ok = page_bundles({"b": {"modules": ["hb-b"], "files": ["assets/javascripts/b.js"]},
+                       "a": {"modules": ["hb-a", "hb-b"], "files": ["assets/javascripts/a.js"]}}, scripts)
+    assert [g.name for g in ok] == ["a", "b"]  # in extra_javascript's order, whatever the mapping's
+    assert page_bundles(None, scripts) == []
+    bad = [
+        ({"a": {"modules": ["hb-a"], "files": ["assets/javascripts/zz.js"]}},
+         "mkdocs.yml: extra.handbook.page_bundles.a.files: assets/javascripts/zz.js is not in extra_javascript"),
+        ({"a": {"modules": ["hb-a"], "files": ["assets/javascripts/a.js"]}, "b": {"modules": ["hb-b"], "files": ["assets/javascripts/a.js"]}},
+         "page_bundles.b.files: assets/javascripts/a.js is already in page bundle 'a'"),
+        ({"A b": {"modules": ["hb-a"], "files": ["assets/javascripts/a.js"]}}, "'A b' is not a kebab-case name"),
+        ({"a": {"modules": [], "files": ["assets/javascripts/a.js"]}}, "page_bundles.a.modules must be a non-empty list"),
+        ({"a": {"files": ["assets/javascripts/a.js"]}}, "page_bundles.a must have exactly two lists"),
+        (["a"], "page_bundles must be a mapping"),
+    ]
+    for setting, message in bad:
+        with pytest.raises(BundleError) as got:
+            page_bundles(setting, scripts)
+        assert message in str(got.value), (setting, str(got.value))
+
+
+def test_a_page_bundle_naming_a_file_not_listed_stops_the_build_with_its_name(tmp_path):
+    proj = copy_project(tmp_path / "proj")
+    cfg = (proj / "mkdocs.yml").read_text(encoding="utf-8")
+    cfg = cfg.replace("files: [assets/javascripts/self-check.js]", "files: [assets/javascripts/self-checks.js]", 1)
+    (proj / "mkdocs.yml").write_text(cfg, encoding="utf-8")
+    r = handbook("build", "-d", str(tmp_path / "site"), cwd=proj)
+    assert r.returncode != 0
+    assert "extra.handbook.page_bundles.self-check.files: assets/javascripts/self-checks.js is not in extra_javascript" in r.stdout + r.stderr
+    assert "Traceback" not in r.stdout + r.stderr
+    assert not (tmp_path / "site").exists()
+
+
+def test_palette_subset_keeps_the_schemes_and_colours_a_palette_uses():
+    """A school's edition (examples/school: deep purple and amber) keeps its own colours' rules."""
+    import material
+
+    from macros.bundle import locate_palette, palette_subset
+
+    css = locate_palette([Path(material.__file__).parent / "templates"]).read_text(encoding="utf-8")
+    school = [{"scheme": "default", "primary": "deep purple", "accent": "amber"},
+              {"scheme": "slate", "primary": "deep purple", "accent": "amber"}]
+    got = palette_subset(css, school).replace('"', "")
+    assert "[data-md-color-primary=deep-purple]" in got and "[data-md-color-accent=amber]" in got
+    assert "[data-md-color-scheme=slate]" in got
+    assert "[data-md-color-primary=red]" not in got and "[data-md-color-accent=pink]" not in got
+    assert len(got) < len(css) / 2
+    light = palette_subset(css, {"scheme": "default", "primary": "indigo"}).replace('"', "")
+    assert "[data-md-color-scheme=slate]" not in light and "[data-md-color-primary=indigo]" in light
