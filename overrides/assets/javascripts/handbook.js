@@ -41,17 +41,24 @@
     else setTimeout(fn, 0);  /* deferred (the build's bundle): after the components below it have registered */
   }
 
+  /* The components start in a task of their own once the page has been painted, not inside
+   * Material's start-up task: the text shows first, and no long task grows (issue #12). Their
+   * reserved space (reserved-space.css) keeps anything from moving when they do. */
+  function afterPaint() {
+    requestAnimationFrame(function () { setTimeout(init, 0); });
+  }
+
   /* Material's document$ emits each page, also after instant navigation. Opened from files, it
    * completes without emitting (instant navigation is off there), so fall back to DOM ready. */
   function start() {
     var emitted = false;
     if (window.document$ && typeof window.document$.subscribe === "function") {
       window.document$.subscribe({
-        next: function () { emitted = true; init(); },
-        complete: function () { if (!emitted) onReady(init); }
+        next: function () { emitted = true; afterPaint(); },
+        complete: function () { if (!emitted) onReady(afterPaint); }
       });
     } else {
-      onReady(init);
+      onReady(afterPaint);
     }
   }
 
