@@ -90,6 +90,8 @@ def _bundle_assets(env, settings: settings_module.Settings) -> None:
     them instead of the files mkdocs.yml lists (which stay one per component, and are still copied
     into the site). The script is deferred: it runs once the page is parsed, after Material's
     bundle (a plain script at the end of the body), in the listed order, from files or over HTTP.
+    The files of extra.handbook.page_bundles go into bundles of their own, which overrides/main.html
+    adds only to pages with their components; Material's palette rules come in the stylesheet.
     ``extra.handbook.bundle: false`` keeps the listed files as they are (for debugging)."""
     from mkdocs.config.config_options import ExtraScriptValue
     from mkdocs.exceptions import PluginError
@@ -104,12 +106,17 @@ def _bundle_assets(env, settings: settings_module.Settings) -> None:
     scripts = [s for s in conf["extra_javascript"]
                if bundle.bundleable(str(s)) and not getattr(s, "type", "") and not getattr(s, "async_", False)]
     styles = [str(s) for s in conf["extra_css"] if bundle.bundleable(str(s))]
+    palette = conf["theme"].get("palette")
     try:
+        groups = bundle.page_bundles(settings.page_bundles, [str(s) for s in scripts], Path(conf["config_file_path"]).name)
+        palette_file = bundle.locate_palette(dirs[1:]) if palette and styles else None
+        prefix = bundle.palette_subset(palette_file.read_text(encoding="utf-8"), palette) if palette_file else ""
         esbuild = bundle.esbuild_command(Path(env.project_dir))
-        made = {b.kind: b for b in bundle.make({"js": [str(s) for s in scripts], "css": styles}, dirs, esbuild)}
-    except bundle.BundleError as exc:
+        made = bundle.make({"js": [str(s) for s in scripts], "css": styles}, dirs, esbuild, groups, prefix)
+    except (bundle.BundleError, OSError) as exc:
         raise PluginError(f"bundling the handbook's scripts and styles: {exc}") from None
-    js, css = made.get("js"), made.get("css")
+    core = {b.kind: b for b in made if not b.group}
+    js, css = core.get("js"), core.get("css")
     if js:
         tag = ExtraScriptValue(js.path)
         tag.defer = True
@@ -118,6 +125,15 @@ def _bundle_assets(env, settings: settings_module.Settings) -> None:
     if css:
         conf["extra_css"] = [css.path] + [str(s) for s in conf["extra_css"] if str(s) not in styles]
         env._hb_bundles.append(css)
+    # for overrides/main.html: the page bundles (each added to pages with one of its components),
+    # the map the core's loader.js reads, and whether the palette's rules are in our stylesheet
+    built = [b for b in made if b.group]
+    env._hb_bundles += built
+    modules = {g.name: g.modules for g in groups}
+    conf["extra"]["handbook"]["page_bundle_tags"] = [
+        {"path": b.path, "markers": [f'data-module="{m}"' for m in modules[b.group]]} for b in built]
+    conf["extra"]["handbook"]["page_bundle_map"] = bundle.loader_map(built, groups)
+    conf["extra"]["handbook"]["palette_in_bundle"] = bool(prefix and css)
 
 
 def _page_titles(nav) -> dict[str, str]:

@@ -7,12 +7,22 @@ mkdocs.yml lists them, into one script and one stylesheet, minified by esbuild (
 package.json), and the pages reference only those. The names carry a hash of the content, so a
 browser or proxy never keeps an old bundle after the handbook is updated.
 
+Code that only some pages need (``extra.handbook.page_bundles``: a component's files, named by the
+``data-module`` values that use them) goes into a bundle of its own, ``handbook-<name>.<hash>.min.js``,
+which only pages with one of those components load (overrides/main.html); the bundle every page loads
+(``loader.js`` in it) fetches it after Material's instant navigation to such a page.
+
+Material's palette stylesheet holds every named colour; the pages need only the schemes and colours
+``theme.palette`` uses. Those rules (:func:`palette_subset`) go at the start of the handbook's
+stylesheet, and the page does not fetch Material's: one render-blocking request fewer.
+
 Plain Python (no MkDocs import): ``macros/__init__.py`` hands over the lists and writes the result.
 """
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 import subprocess
 import tempfile
 from dataclasses import dataclass, field
@@ -21,6 +31,7 @@ from pathlib import Path
 #: Where the bundles go in the site, beside Material's own (``{hash}`` is the content's).
 JS_NAME = "assets/javascripts/handbook.{hash}.min.js"
 CSS_NAME = "assets/stylesheets/handbook.{hash}.min.css"
+PAGE_JS_NAME = "assets/javascripts/handbook-{name}.{hash}.min.js"
 #: The oldest browsers the minified script may need to run in (esbuild would otherwise be free to
 #: write newer syntax than the sources use). Material 9 itself needs about as much.
 JS_TARGET = "es2017"
@@ -37,6 +48,117 @@ class Bundle:
     text: str              # its minified content
     members: list[str] = field(default_factory=list)  # the site paths it holds, in order
     source_bytes: int = 0
+    group: str = ""        # a page bundle's name ("" for the bundles every page loads)
+
+
+@dataclass
+class PageBundle:
+    """extra.handbook.page_bundles.<name>: files only pages with one of `modules` need."""
+    name: str
+    modules: list[str]
+    files: list[str]
+
+
+KEBAB = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+
+
+def page_bundles(setting, scripts: list[str], where: str = "mkdocs.yml") -> list[PageBundle]:
+    """The page bundles mkdocs.yml asks for (``extra.handbook.page_bundles``), checked: each names
+    the components that need it (``modules``: data-module values) and its ``files``, each one a
+    script extra_javascript lists (so the order is the list's) and in no other page bundle.
+    Returned in the order of their files in extra_javascript."""
+    if setting in (None, {}):
+        return []
+    at = f"{where}: extra.handbook.page_bundles"
+    if not isinstance(setting, dict):
+        raise BundleError(f"{at} must be a mapping of bundle names to {{modules: [...], files: [...]}}")
+    out: list[PageBundle] = []
+    owner: dict[str, str] = {}
+    for name, spec in setting.items():
+        if not isinstance(name, str) or not KEBAB.fullmatch(name):
+            raise BundleError(f"{at}: '{name}' is not a kebab-case name (like learning-record)")
+        if not isinstance(spec, dict) or set(spec) != {"modules", "files"}:
+            raise BundleError(f"{at}.{name} must have exactly two lists: modules (data-module values) and files")
+        for key in ("modules", "files"):
+            v = spec[key]
+            if not isinstance(v, list) or not v or not all(isinstance(x, str) and x for x in v):
+                raise BundleError(f"{at}.{name}.{key} must be a non-empty list of names")
+        for f in spec["files"]:
+            if f not in scripts:
+                raise BundleError(f"{at}.{name}.files: {f} is not in extra_javascript (list it there, where it should run)")
+            if f in owner:
+                raise BundleError(f"{at}.{name}.files: {f} is already in page bundle '{owner[f]}'")
+            owner[f] = name
+        out.append(PageBundle(name=name, modules=list(spec["modules"]), files=sorted(spec["files"], key=scripts.index)))
+    return sorted(out, key=lambda b: scripts.index(b.files[0]))
+
+
+def loader_map(made: list[Bundle], groups: list[PageBundle]) -> dict[str, list[str]]:
+    """For the core's loader (loader.js): each component -> the file names of the page bundles it
+    needs, in the order they must run (they all sit beside the core bundle)."""
+    paths = {b.group: b.path.rsplit("/", 1)[-1] for b in made if b.group}
+    out: dict[str, list[str]] = {}
+    for g in groups:
+        for m in g.modules:
+            out.setdefault(m, []).append(paths[g.name])
+    return out
+
+
+def palette_subset(css: str, palette) -> str:
+    """The rules of Material's palette stylesheet that the configured palette can use: a rule's
+    selector is kept when every scheme, primary and accent colour it names is one ``theme.palette``
+    sets (Material's own defaults, "default" and "indigo", always count). Comments are dropped;
+    @media blocks keep their matching rules."""
+    entries = palette if isinstance(palette, list) else [palette]
+    used = {"scheme": {"default"}, "primary": {"indigo"}, "accent": {"indigo"}}
+    for e in entries:
+        if isinstance(e, dict):
+            for key in used:
+                if e.get(key):
+                    used[key].add(str(e[key]).replace(" ", "-").lower())
+    attr = re.compile(r"\[data-md-color-(scheme|primary|accent)=[\"']?([\w-]+)[\"']?\]")
+
+    def wanted(selector: str) -> bool:
+        return all(v in used[k] for k, v in attr.findall(selector))
+
+    def rules(text: str) -> list[tuple[str, str]]:
+        """(prelude, body) of each top-level block."""
+        found, depth, start, prelude = [], 0, 0, ""
+        for i, c in enumerate(text):
+            if c == "{":
+                if depth == 0:
+                    prelude, start = text[start:i].strip(), i + 1
+                depth += 1
+            elif c == "}":
+                depth -= 1
+                if depth == 0:
+                    found.append((prelude, text[start:i]))
+                    start = i + 1
+        return found
+
+    def keep(text: str) -> str:
+        out = []
+        for prelude, body in rules(text):
+            if prelude.startswith("@"):
+                inner = keep(body)
+                if inner:
+                    out.append(f"{prelude}{{{inner}}}")
+                continue
+            selectors = [s for s in prelude.split(",") if wanted(s)]
+            if selectors:
+                out.append(f"{','.join(selectors)}{{{body}}}")
+        return "".join(out)
+
+    return keep(re.sub(r"/\*.*?\*/", "", css, flags=re.S))
+
+
+def locate_palette(dirs: list[Path]) -> Path | None:
+    """Material's palette stylesheet in the theme's folders (its name carries Material's hash)."""
+    for d in dirs:
+        found = sorted((d / "assets" / "stylesheets").glob("palette.*.min.css"))
+        if found:
+            return found[0]
+    return None
 
 
 def bundleable(path: str) -> bool:
@@ -77,20 +199,31 @@ def join(kind: str, paths: list[str], dirs: list[Path]) -> str:
     return (";\n" if kind == "js" else "\n").join(parts)
 
 
-def make(lists: dict[str, list[str]], dirs: list[Path], esbuild: list[str]) -> list[Bundle]:
-    """One minified bundle per kind ("js", "css") that has files, from one run of esbuild."""
-    joined = {kind: join(kind, paths, dirs) for kind, paths in lists.items() if paths}
+def make(lists: dict[str, list[str]], dirs: list[Path], esbuild: list[str],
+         groups: list[PageBundle] | None = None, css_prefix: str = "") -> list[Bundle]:
+    """One minified bundle per kind ("js", "css") that has files, then one per page bundle (its
+    files are left out of the "js" one), all from one run of esbuild. css_prefix (the palette's
+    rules) goes before the stylesheets."""
+    groups = groups or []
+    grouped = {f for g in groups for f in g.files}
+    members = {"js": [p for p in lists.get("js", []) if p not in grouped], "css": list(lists.get("css", []))}
+    for g in groups:
+        members[f"{g.name}.js"] = list(g.files)
+    joined = {key: join(key.rsplit(".", 1)[-1], paths, dirs) for key, paths in members.items() if paths}
+    if css_prefix and "css" in joined:
+        joined["css"] = "/* Material's palette: the schemes and colours theme.palette uses */\n" + css_prefix + "\n" + joined["css"]
     if not joined:
         return []
     out = _cached(joined, esbuild)
     if out is None:
         out = _minify(joined, esbuild)
     made = []
-    for kind, text in out.items():
+    for key, text in out.items():
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
-        name = (JS_NAME if kind == "js" else CSS_NAME).format(hash=digest)
-        made.append(Bundle(kind=kind, path=name, text=text, members=list(lists[kind]),
-                           source_bytes=len(joined[kind].encode("utf-8"))))
+        group = "" if key in ("js", "css") else key[: -len(".js")]
+        name = PAGE_JS_NAME.format(name=group, hash=digest) if group else (JS_NAME if key == "js" else CSS_NAME).format(hash=digest)
+        made.append(Bundle(kind=key.rsplit(".", 1)[-1], path=name, text=text, members=members[key],
+                           source_bytes=len(joined[key].encode("utf-8")), group=group))
     return made
 
 

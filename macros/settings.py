@@ -24,7 +24,6 @@ from .errors import ConfigError, Problem, SettingError
 
 # extra.handbook: every setting a handbook's mkdocs.yml may have (a misspelt one would silently do
 # nothing). A new setting is added here, and read and checked below, so check and build agree on it.
-# page_bundles (the scripts only some pages load) is read by the branch that adds it.
 KNOWN = ("data_dir", "local_data", "files", "namespace", "contacts", "welcome", "bundle", "page_bundles")
 CONTACT_FIELDS = ("role", "name", "how")
 
@@ -241,6 +240,7 @@ class Settings:
     contacts: tuple[dict, ...]
     welcome: str
     bundle: bool                      # join the handbook's scripts and styles (macros/bundle.py)
+    page_bundles: Any = None          # scripts only some pages load (checked by macros/bundle.page_bundles)
 
     @property
     def root(self) -> Path:
@@ -336,6 +336,15 @@ def load(config: str | Path) -> Settings:
     if not isinstance(bundle, bool):
         problem(("extra", "handbook", "bundle"), f"extra.handbook.bundle: expected true or false, got {bundle!r}")
 
+    page_bundles = hb.get("page_bundles")
+    try:  # checked here too, so that `check` refuses what the build would
+        from .bundle import BundleError, page_bundles as check_page_bundles
+
+        scripts = [s if isinstance(s, str) else (s.get("path") if isinstance(s, dict) else None) for s in cfg.get("extra_javascript") or []]
+        check_page_bundles(page_bundles, [s for s in scripts if isinstance(s, str)], config.name)
+    except BundleError as exc:
+        problem(("extra", "handbook", "page_bundles"), str(exc))
+
     checked: dict[str, Any] = {}
     for key, check in (("namespace", check_namespace), ("contacts", check_contacts), ("welcome", check_welcome)):
         try:
@@ -348,5 +357,5 @@ def load(config: str | Path) -> Settings:
         config_file=config, config_files=tuple(f.path for f in files), site_name=site_name or "",
         docs_dir=docs_dir, site_dir=site_dir, custom_dir=custom_dir, data_dir=data_dir, local_data=tuple(local),
         files=files_dir, namespace=checked["namespace"], contacts=checked["contacts"], welcome=checked["welcome"],
-        bundle=bundle,
+        bundle=bundle, page_bundles=page_bundles,
     )

@@ -29,8 +29,9 @@
     });
   }
 
-  function init() {
-    release();
+  var started = false;
+
+  function enhance() {
     document.querySelectorAll("[data-module]").forEach(function (el) {
       var name = el.getAttribute("data-module");
       if (!components[name] || el.hasAttribute("data-hb-init")) return;
@@ -41,6 +42,12 @@
         components[name](el, function (off) { if (typeof off === "function") c.offs.push(off); });
       } catch (e) { report(name, e); }
     });
+  }
+
+  function init() {
+    started = true;
+    release();
+    enhance();
     abbreviations();
     pageHooks.forEach(function (fn) { fn(); });
   }
@@ -57,17 +64,24 @@
     else setTimeout(fn, 0);  /* deferred (the build's bundle): after the components below it have registered */
   }
 
+  /* The components start in a task of their own once the page has been painted, not inside
+   * Material's start-up task: the text shows first, and no long task grows (issue #12). Their
+   * reserved space (reserved-space.css) keeps anything from moving when they do. */
+  function afterPaint() {
+    requestAnimationFrame(function () { setTimeout(init, 0); });
+  }
+
   /* Material's document$ emits each page, also after instant navigation. Opened from files, it
    * completes without emitting (instant navigation is off there), so fall back to DOM ready. */
   function start() {
     var emitted = false;
     if (window.document$ && typeof window.document$.subscribe === "function") {
       window.document$.subscribe({
-        next: function () { emitted = true; init(); },
-        complete: function () { if (!emitted) onReady(init); }
+        next: function () { emitted = true; afterPaint(); },
+        complete: function () { if (!emitted) onReady(afterPaint); }
       });
     } else {
-      onReady(init);
+      onReady(afterPaint);
     }
   }
 
@@ -226,7 +240,10 @@
     ukDate: ukDate,
     today: today,
     /* Register a component: fn(rootElement, teardown) runs once per element with data-module=name. */
-    register: function (name, fn) { components[name] = fn; },
+    register: function (name, fn) {
+      components[name] = fn;
+      if (started) enhance();  /* a page bundle loaded after the page was shown (loader.js) */
+    },
     /* Run fn on every page shown (first load and each instant navigation). */
     onPage: function (fn) { pageHooks.push(fn); },
     listen: listen,
