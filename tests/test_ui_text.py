@@ -404,6 +404,135 @@ def test_the_case_filter_says_what_the_catalogue_says_from_files(marked_site, br
         ctx.close()
 
 
+# ------------------------------------------------------------------ what the scripts say, after they ran
+
+# What a reader meets once the page's scripts have run: the text shown, and the names and titles
+# screen readers read (not the data-hb-i18n-* sources themselves).
+SHOWN = """() => [document.title, document.body.innerText,
+  ...Array.from(document.querySelectorAll("[aria-label], [title], [placeholder]")).flatMap(
+    e => ["aria-label", "title", "placeholder"].map(a => e.getAttribute(a) || ""))].join(" ")"""
+
+
+def _saved_form(pg, base):
+    pg.goto(base + "coaching.html")
+    pg.fill("#hb-grow-planner--topic", "Planning the trip")
+    pg.locator('form[data-hb-form="grow-planner"] .hb-saved').wait_for()
+    pg.locator('form[data-hb-form="grow-planner"] .hb-msg--ok').filter(has_text=re.compile(r"\d\d:\d\d")).wait_for(state="attached")
+
+
+def _remove_confirmation(pg, base):
+    _saved_form(pg, base)
+    pg.click("[data-hb-privacy-remove]")
+    pg.locator("[data-hb-privacy-confirm]").wait_for()
+
+
+def _undo_a_row(pg, base):
+    from playwright.sync_api import expect
+
+    pg.goto(base + "getting-involved.html")
+    rows = pg.locator('[data-hb-rows="targets"] li[data-hb-row]')
+    rows.nth(0).locator("textarea").first.fill("Use GROW in two conversations")
+    pg.click("[data-hb-add-row]")
+    expect(rows).to_have_count(2)
+    pg.keyboard.type("Observe a colleague")
+    rows.nth(1).locator('input[type="date"]').fill("2027-03-31")  # its date in words beside it
+    rows.nth(1).locator("[data-hb-remove-row]").click()
+    pg.locator('[data-hb-rows="targets"] [data-hb-undo]').wait_for()
+
+
+def _storage_full(pg, base):
+    from webcheck import STORAGE_FULL
+
+    pg.context.add_init_script(STORAGE_FULL)
+    pg.goto(base + "coaching.html")
+    pg.fill("#hb-grow-planner--topic", "Too much")
+    pg.locator(".hb-banner").wait_for()
+    pg.locator('form[data-hb-form="grow-planner"] .hb-msg--error').filter(has_text=re.compile(".")).wait_for(state="attached")
+
+
+def _shared_computer(pg, base):
+    pg.goto(base + "coaching.html")
+    pg.check("#hb-privacy-shared")
+    pg.locator("html.hb-shared-computer").wait_for(state="attached")
+    pg.locator("[data-hb-privacy-status]").filter(has_text=re.compile(".")).wait_for()
+
+
+def _log_entry_added_and_removed(pg, base):
+    pg.goto(base + "coaching-log.html")
+    pg.locator(".hb-log--enhanced").wait_for()
+    pg.fill("#hb-coaching-log--relationships--new", "Coaching with A.")
+    pg.click('[data-hb-log-action="add-relationship"]')
+    sec = pg.locator("[data-hb-log-relationship]").first
+    sec.locator('[data-hb-log-kind="coaching-log.grow"]').click()
+    entry = sec.locator("[data-hb-log-entry]").last
+    entry.locator('input[data-hb-key$=".topic"]').fill("Remove me")
+    entry.locator('input[data-hb-key$=".date"]').fill("2026-11-26")
+    entry.locator('input[data-hb-key$=".date"]').blur()
+    entry.locator('[data-hb-log-action="remove-entry"]').click()
+    pg.locator("[data-hb-log-status] [data-hb-undo]").wait_for()
+
+
+# scenario -> (what it does, markers the marker build must then show: proof that the scripts spoke)
+SCRIPTED = {
+    "a-form-saved": (_saved_form, ["self-check.script.saved-mark", "self-check.script.saved-at"]),
+    "remove-confirmation": (_remove_confirmation, ["privacy.script.remove-title", "privacy.script.answers-one",
+                                                   "privacy.script.remove-body", "privacy.script.remove-keeps-settings"]),
+    "undo-a-row": (_undo_a_row, ["self-check.script.row-removed", "self-check.script.row-legend", "self-check.script.row-remove",
+                                 "self-check.script.row-undo", "handbook.script.undo"]),
+    "storage-full": (_storage_full, ["storage.script.banner-quota", "storage.script.banner-download-hint",
+                                     "storage.script.banner-download", "self-check.script.not-saved-full",
+                                     "self-check.script.not-saved-mark"]),
+    "shared-computer": (_shared_computer, ["privacy.script.shared-on", "privacy.script.mode-shared-footer",
+                                           "privacy.script.mode-shared-full"]),
+    "log-entry-added-and-removed": (_log_entry_added_and_removed, [
+        "coaching-log.script.removed-entry", "coaching-log.script.titled-dated", "handbook.script.date",
+        "handbook.script.month-11", "coaching-log.script.titled", "handbook.script.undo"]),
+}
+
+
+def _after(browser, site_dir: Path, scenario) -> str:
+    ctx = browser.new_context()
+    pg = ctx.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.on("console", lambda m: errors.append(m.text) if m.type == "error" and "Quota" not in m.text else None)
+    try:
+        scenario(pg, site_dir.as_uri() + "/")
+        pg.wait_for_timeout(0)
+        shown = pg.evaluate(SHOWN)
+    finally:
+        ctx.close()
+    assert not errors, errors
+    return " ".join(shown.split())
+
+
+@pytest.mark.parametrize("name", sorted(SCRIPTED))
+def test_no_english_from_the_catalogue_survives_the_scripts(marked_site, site, browser, name):
+    """The scripts' words come from the catalogue too: the same actions on the real build and on the
+    marker build (a form saved, Undo, a full storage, the shared-computer mode, a log entry removed),
+    and no phrase of the real catalogue that the real page then shows is left in the marker page.
+    The markers of what the scripts said must be there (so the actions really happened)."""
+    scenario, expected = SCRIPTED[name]
+    content = _content_text()
+    real, marked = _after(browser, site, scenario), _after(browser, marked_site, scenario)
+    left, checked = [], 0
+    for key, value in KEYS.items():
+        for fragment in PLACEHOLDER.split(value)[::2]:
+            fragment = " ".join(fragment.split()).strip(" ,.:;()")
+            if len(fragment.split()) < 2 and len(fragment) < 6:
+                continue
+            if fragment in content:
+                continue
+            if fragment in real:
+                checked += 1
+                if fragment in marked:
+                    left.append(f"{key}: {fragment!r}")
+    assert checked, f"{name}: no catalogue phrase on the page at all: the check would prove nothing"
+    assert not left, f"{name}: the scripts still say: {left}"
+    missing = [k for k in expected if marker(k) not in marked]
+    assert not missing, f"{name}: the scripts did not say {missing}: {marked[:3000]}"
+
+
 def test_a_schools_local_ui_file_rewords_a_group_and_is_checked_like_the_core(tmp_path):
     """A local data folder's ui.yml (a school's edition, or a translation) replaces the groups it gives;
     it is checked against the same schema, so a group it gives must be whole (file:line otherwise)."""
