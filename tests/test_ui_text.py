@@ -483,7 +483,7 @@ SCRIPTED = {
                                      "storage.script.banner-download", "self-check.script.not-saved-full",
                                      "self-check.script.not-saved-mark"]),
     "shared-computer": (_shared_computer, ["privacy.script.shared-on", "privacy.script.mode-shared-footer",
-                                           "privacy.script.mode-shared-full"]),
+                                           "self-check.script.mode-shared"]),
     "log-entry-added-and-removed": (_log_entry_added_and_removed, [
         "coaching-log.script.removed-entry", "coaching-log.script.titled-dated", "handbook.script.date",
         "handbook.script.month-11", "coaching-log.script.titled", "handbook.script.undo"]),

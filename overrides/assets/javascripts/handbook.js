@@ -187,8 +187,6 @@
     };
   }
 
-  function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
-
   /* The keys of a Storage area that start with prefix ([] if it cannot be read). */
   function keysIn(area, prefix) {
     var out = [];
@@ -238,7 +236,7 @@
       var m = document.querySelector('meta[name="hb-namespace"]');
       return m ? m.getAttribute("content") : "handbook";
     },
-    ui: { el: el, button: button, paras: paras, tell: tell, confirm: confirmPanel, plural: plural }
+    ui: { el: el, button: button, paras: paras, tell: tell, confirm: confirmPanel }
   };
 
   start();

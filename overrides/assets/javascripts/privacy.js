@@ -210,13 +210,14 @@
 
   /* ---- the privacy line under every form, and the footer's own line. In the usual mode ("local")
    * it says what the build wrote there (data/ui.yml: self-check.saved, privacy.saved...); the other
-   * modes' texts are privacy: script: mode-shared-full... */
+   * modes' texts are privacy: script: mode-shared-footer, mode-none-footer, and for the lines under
+   * forms and notes boxes (only on pages with forms) self-check: script: mode-shared, mode-shared-notes... */
   function say(name, values) { return window.hb.text(null, name, values); }
+  var KIND = { full: "", short: "-notes", footer: "-footer" };
   function modeText(el, m, kind) {
     if (el.hbLocal === undefined) el.hbLocal = el.textContent;
     if (m === "local") return el.hbLocal;
-    if (["full", "short", "footer"].indexOf(kind) < 0) kind = "full";
-    return say("mode-" + m + "-" + kind);
+    return say("mode-" + m + (KIND[kind] === undefined ? "" : KIND[kind]));
   }
 
   function mode() {
