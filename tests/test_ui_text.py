@@ -20,6 +20,7 @@ import pytest
 import yaml
 
 from conftest import ROOT, copy_project, handbook, normalise
+from test_self_check import instant_site  # noqa: F401 (a fixture: a build served for instant navigation)
 
 UI = ROOT / "data" / "ui.yml"
 PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9-]*)\}")
@@ -531,6 +532,28 @@ def test_no_english_from_the_catalogue_survives_the_scripts(marked_site, site, b
     assert not left, f"{name}: the scripts still say: {left}"
     missing = [k for k in expected if marker(k) not in marked]
     assert not missing, f"{name}: the scripts did not say {missing}: {marked[:3000]}"
+
+
+def test_instant_navigation_brings_the_next_pages_script_texts(instant_site, page):
+    """The forms' texts are written on the footer only of pages with forms: reached by Material's
+    instant navigation from a page without any, a form still says what the catalogue says."""
+    from playwright.sync_api import expect
+    from test_js_lifecycle import nav_to
+
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(instant_site + "index.html")
+    page.wait_for_function("() => window.document$ !== undefined && document.querySelector('[data-hb-init]')")
+    assert page.locator("[data-hb-i18n-saved-at]").count() == 0  # no forms here, so not their texts
+    page.evaluate("window.__sameDocument = true")
+    nav_to(page, "Coaching", "coaching.html")
+    page.fill("#hb-grow-planner--topic", "Planning the trip")
+    form = page.locator('form[data-hb-form="grow-planner"]')
+    expect(form.locator(".hb-saved")).to_have_text(KEYS["self-check.script.saved-mark"])
+    saved_at = re.escape(KEYS["self-check.script.saved-at"]).replace(re.escape("{time}"), r"\d\d:\d\d")
+    expect(form.locator(".hb-msg--ok")).to_have_text(re.compile(f"^{saved_at}$"))
+    assert page.evaluate("window.__sameDocument") is True, "instant navigation did not keep the document"
+    assert not errors and page.js_errors == [], errors + page.js_errors
 
 
 def test_a_schools_local_ui_file_rewords_a_group_and_is_checked_like_the_core(tmp_path):
