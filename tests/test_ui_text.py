@@ -21,6 +21,7 @@ import pytest
 import yaml
 
 from conftest import ROOT, copy_project, handbook, normalise
+from test_self_check import instant_site  # noqa: F401 (a fixture: a build served for instant navigation)
 
 UI = ROOT / "data" / "ui.yml"
 PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9-]*)\}")
@@ -234,7 +235,16 @@ def _used_keys() -> tuple[set[str], set[str]]:
             keys.add(f"{group}.script")
     names: set[str] = set()
     for js in (ROOT / "overrides" / "assets" / "javascripts").glob("*.js"):
-        names |= set(re.findall(r"hb\.text\([^,()]+,\s*\"([a-z0-9-]+)\"", js.read_text(encoding="utf-8")))
+        src = js.read_text(encoding="utf-8")
+        # hb.text(el, "name"), and a file's own say("name") (its shorthand for hb.text(null, "name"))
+        names |= set(re.findall(r"hb\.text\([^,()]+,\s*\"([a-z0-9-]+)\"", src))
+        if re.search(r"function say\(name, values\) \{ return (?:window\.)?hb\.text\(null, name, values\); \}", src):
+            names |= set(re.findall(r"\bsay\(\s*\"([a-z0-9-]+)\"", src))
+            names |= set(re.findall(r"\bsay\([^()\"]*\?\s*\"([a-z0-9-]+)\"\s*:\s*\"[a-z0-9-]+\"", src))
+            names |= set(re.findall(r"\bsay\([^()\"]*\?\s*\"[a-z0-9-]+\"\s*:\s*\"([a-z0-9-]+)\"", src))
+        # hb.plural(el, "name", n): the texts name-one and name-other
+        for name in re.findall(r"hb\.plural\([^,()]+,\s*\"([a-z0-9-]+)\"", src):
+            names |= {f"{name}-one", f"{name}-other"}
     return keys, names
 
 
@@ -249,7 +259,11 @@ def test_every_key_is_used_and_every_key_used_exists():
         group, _, name = k.partition(".script.")
         assert f"{group}.script" in keys, f"{group}'s script texts are written by no template (ui.script_attrs)"
     # scripts not converted yet (another phase) use none; those that are ask only for what their group has
-    assert names <= {k.rpartition(".")[2] for k in script_keys}, names
+    # (a name built in the script, "month-" + n, must at least start some text's name)
+    script_names = {k.rpartition(".")[2] for k in script_keys}
+    unknown_names = sorted(n for n in names if n not in script_names and not (n.endswith("-") and any(s.startswith(n) for s in script_names)))
+    assert not unknown_names, f"scripts ask for texts no script: group has: {unknown_names}"
+    assert len(script_names) == len(script_keys), "two groups' script texts share a name: they would share an attribute"
 
 
 # ------------------------------------------------------------------ built with a marker catalogue
@@ -392,6 +406,157 @@ def test_the_case_filter_says_what_the_catalogue_says_from_files(marked_site, br
         assert not errors, errors
     finally:
         ctx.close()
+
+
+# ------------------------------------------------------------------ what the scripts say, after they ran
+
+# What a reader meets once the page's scripts have run: the text shown, and the names and titles
+# screen readers read (not the data-hb-i18n-* sources themselves).
+SHOWN = """() => [document.title, document.body.innerText,
+  ...Array.from(document.querySelectorAll("[aria-label], [title], [placeholder]")).flatMap(
+    e => ["aria-label", "title", "placeholder"].map(a => e.getAttribute(a) || ""))].join(" ")"""
+
+
+def _saved_form(pg, base):
+    pg.goto(base + "coaching.html")
+    pg.fill("#hb-grow-planner--topic", "Planning the trip")
+    pg.locator('form[data-hb-form="grow-planner"] .hb-saved').wait_for()
+    pg.locator('form[data-hb-form="grow-planner"] .hb-msg--ok').filter(has_text=re.compile(r"\d\d:\d\d")).wait_for(state="attached")
+
+
+def _remove_confirmation(pg, base):
+    _saved_form(pg, base)
+    pg.click("[data-hb-privacy-remove]")
+    pg.locator("[data-hb-privacy-confirm]").wait_for()
+
+
+def _undo_a_row(pg, base):
+    from playwright.sync_api import expect
+
+    pg.goto(base + "getting-involved.html")
+    rows = pg.locator('[data-hb-rows="targets"] li[data-hb-row]')
+    rows.nth(0).locator("textarea").first.fill("Use GROW in two conversations")
+    pg.click("[data-hb-add-row]")
+    expect(rows).to_have_count(2)
+    pg.keyboard.type("Observe a colleague")
+    rows.nth(1).locator('input[type="date"]').fill("2027-03-31")  # its date in words beside it
+    rows.nth(1).locator("[data-hb-remove-row]").click()
+    pg.locator('[data-hb-rows="targets"] [data-hb-undo]').wait_for()
+
+
+def _storage_full(pg, base):
+    from webcheck import STORAGE_FULL
+
+    pg.context.add_init_script(STORAGE_FULL)
+    pg.goto(base + "coaching.html")
+    pg.fill("#hb-grow-planner--topic", "Too much")
+    pg.locator(".hb-banner").wait_for()
+    pg.locator('form[data-hb-form="grow-planner"] .hb-msg--error').filter(has_text=re.compile(".")).wait_for(state="attached")
+
+
+def _shared_computer(pg, base):
+    pg.goto(base + "coaching.html")
+    pg.check("#hb-privacy-shared")
+    pg.locator("html.hb-shared-computer").wait_for(state="attached")
+    pg.locator("[data-hb-privacy-status]").filter(has_text=re.compile(".")).wait_for()
+
+
+def _log_entry_added_and_removed(pg, base):
+    pg.goto(base + "coaching-log.html")
+    pg.locator(".hb-log--enhanced").wait_for()
+    pg.fill("#hb-coaching-log--relationships--new", "Coaching with A.")
+    pg.click('[data-hb-log-action="add-relationship"]')
+    sec = pg.locator("[data-hb-log-relationship]").first
+    sec.locator('[data-hb-log-kind="coaching-log.grow"]').click()
+    entry = sec.locator("[data-hb-log-entry]").last
+    entry.locator('input[data-hb-key$=".topic"]').fill("Remove me")
+    entry.locator('input[data-hb-key$=".date"]').fill("2026-11-26")
+    entry.locator('input[data-hb-key$=".date"]').blur()
+    entry.locator('[data-hb-log-action="remove-entry"]').click()
+    pg.locator("[data-hb-log-status] [data-hb-undo]").wait_for()
+
+
+# scenario -> (what it does, markers the marker build must then show: proof that the scripts spoke)
+SCRIPTED = {
+    "a-form-saved": (_saved_form, ["self-check.script.saved-mark", "self-check.script.saved-at"]),
+    "remove-confirmation": (_remove_confirmation, ["privacy.script.remove-title", "privacy.script.answers-one",
+                                                   "privacy.script.remove-body", "privacy.script.remove-keeps-settings"]),
+    "undo-a-row": (_undo_a_row, ["self-check.script.row-removed", "self-check.script.row-legend", "self-check.script.row-remove",
+                                 "self-check.script.row-undo", "handbook.script.undo"]),
+    "storage-full": (_storage_full, ["storage.script.banner-quota", "storage.script.banner-download-hint",
+                                     "storage.script.banner-download", "self-check.script.not-saved-full",
+                                     "self-check.script.not-saved-mark"]),
+    "shared-computer": (_shared_computer, ["privacy.script.shared-on", "privacy.script.mode-shared-footer",
+                                           "self-check.script.mode-shared"]),
+    "log-entry-added-and-removed": (_log_entry_added_and_removed, [
+        "coaching-log.script.removed-entry", "coaching-log.script.titled-dated", "handbook.script.date",
+        "handbook.script.month-11", "coaching-log.script.titled", "handbook.script.undo"]),
+}
+
+
+def _after(browser, site_dir: Path, scenario) -> str:
+    ctx = browser.new_context()
+    pg = ctx.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.on("console", lambda m: errors.append(m.text) if m.type == "error" and "Quota" not in m.text else None)
+    try:
+        scenario(pg, site_dir.as_uri() + "/")
+        pg.wait_for_timeout(0)
+        shown = pg.evaluate(SHOWN)
+    finally:
+        ctx.close()
+    assert not errors, errors
+    return " ".join(shown.split())
+
+
+@pytest.mark.parametrize("name", sorted(SCRIPTED))
+def test_no_english_from_the_catalogue_survives_the_scripts(marked_site, site, browser, name):
+    """The scripts' words come from the catalogue too: the same actions on the real build and on the
+    marker build (a form saved, Undo, a full storage, the shared-computer mode, a log entry removed),
+    and no phrase of the real catalogue that the real page then shows is left in the marker page.
+    The markers of what the scripts said must be there (so the actions really happened)."""
+    scenario, expected = SCRIPTED[name]
+    content = _content_text()
+    real, marked = _after(browser, site, scenario), _after(browser, marked_site, scenario)
+    left, checked = [], 0
+    for key, value in KEYS.items():
+        for fragment in PLACEHOLDER.split(value)[::2]:
+            fragment = " ".join(fragment.split()).strip(" ,.:;()")
+            if len(fragment.split()) < 2 and len(fragment) < 6:
+                continue
+            if fragment in content:
+                continue
+            if fragment in real:
+                checked += 1
+                if fragment in marked:
+                    left.append(f"{key}: {fragment!r}")
+    assert checked, f"{name}: no catalogue phrase on the page at all: the check would prove nothing"
+    assert not left, f"{name}: the scripts still say: {left}"
+    missing = [k for k in expected if marker(k) not in marked]
+    assert not missing, f"{name}: the scripts did not say {missing}: {marked[:3000]}"
+
+
+def test_instant_navigation_brings_the_next_pages_script_texts(instant_site, page):
+    """The forms' texts are written on the footer only of pages with forms: reached by Material's
+    instant navigation from a page without any, a form still says what the catalogue says."""
+    from playwright.sync_api import expect
+    from test_js_lifecycle import nav_to
+
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(instant_site + "index.html")
+    page.wait_for_function("() => window.document$ !== undefined && document.querySelector('[data-hb-init]')")
+    assert page.locator("[data-hb-i18n-saved-at]").count() == 0  # no forms here, so not their texts
+    page.evaluate("window.__sameDocument = true")
+    nav_to(page, "Coaching", "coaching.html")
+    page.fill("#hb-grow-planner--topic", "Planning the trip")
+    form = page.locator('form[data-hb-form="grow-planner"]')
+    expect(form.locator(".hb-saved")).to_have_text(KEYS["self-check.script.saved-mark"])
+    saved_at = re.escape(KEYS["self-check.script.saved-at"]).replace(re.escape("{time}"), r"\d\d:\d\d")
+    expect(form.locator(".hb-msg--ok")).to_have_text(re.compile(f"^{saved_at}$"))
+    assert page.evaluate("window.__sameDocument") is True, "instant navigation did not keep the document"
+    assert not errors and page.js_errors == [], errors + page.js_errors
 
 
 def test_a_schools_local_ui_file_rewords_a_group_and_is_checked_like_the_core(tmp_path):

@@ -43,7 +43,7 @@
     var dialog = document.querySelector(".md-search[role=dialog]");
     if (!dialog || dialog.hasAttribute("aria-label") || dialog.hasAttribute("aria-labelledby")) return;
     var field = dialog.querySelector("input[aria-label]");
-    dialog.setAttribute("aria-label", field ? field.getAttribute("aria-label") : "Search");
+    dialog.setAttribute("aria-label", field ? field.getAttribute("aria-label") : window.hb.text(null, "search"));
   }
 
   window.hb.onPage(nameSearchDialog);

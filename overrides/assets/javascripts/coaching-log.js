@@ -9,6 +9,20 @@
 
   var hb = window.hb, store = hb.storage;
 
+  /* A text of the log's, from the catalogue (data/ui.yml, coaching-log: script:), written on the
+   * footer of the pages that show entries (the log and the learning record). */
+  function say(name, values) { return hb.text(null, name, values); }
+
+  /* "name: title, date", "name: title", "name, date" or "name" (an entry, or a button acting on one). */
+  function titled(name, title, date) {
+    if (title && date) return say("titled-dated", { name: name, title: title, date: date });
+    if (title) return say("titled", { name: name, title: title });
+    if (date) return say("dated", { name: name, date: date });
+    return name;
+  }
+
+  function unnamed(label) { return say("unnamed", { label: label.toLowerCase() }); }
+
   function newId() { return "e" + Date.now().toString(36) + Math.random().toString(36).slice(2, 8); }
 
   function copyRow(r) {
@@ -23,10 +37,16 @@
   }
 
   /* What an entry is called: "GROW plan: Planning the trip, 25 November 2026". */
+  function entryParts(titleColumn, row) {
+    return {
+      title: titleColumn && row[titleColumn] ? row[titleColumn].trim() : "",
+      date: /^\d{4}-\d\d-\d\d$/.test(row.date || "") ? hb.ukDate(row.date) : ""
+    };
+  }
+
   function entryName(label, titleColumn, row) {
-    var title = titleColumn && row[titleColumn] ? row[titleColumn].trim() : "";
-    var date = /^\d{4}-\d\d-\d\d$/.test(row.date || "") ? hb.ukDate(row.date) : "";
-    return label + (title ? ": " + title : "") + (date ? ", " + date : "");
+    var p = entryParts(titleColumn, row);
+    return titled(label, p.title, p.date);
   }
 
   /* For the learning record (learning-record.js): a log's rows grouped by relationship, in the
@@ -36,10 +56,10 @@
     var out = [], by = Object.create(null);
     rels.forEach(function (r) {
       if (!r || typeof r.id !== "string" || by[r.id]) return;
-      by[r.id] = { label: r[def.group.label_column] || "Unnamed " + def.group.label.toLowerCase(), rows: [] };
+      by[r.id] = { label: r[def.group.label_column] || unnamed(def.group.label), rows: [] };
       out.push(by[r.id]);
     });
-    var lost = { label: "Entries whose " + def.group.label.toLowerCase() + " was removed", rows: [] };
+    var lost = { label: say("lost-group", { label: def.group.label.toLowerCase() }), rows: [] };
     rows.forEach(function (row) {
       var g = by[row[def.group.column]];
       (g || lost).rows.push(row);
@@ -120,7 +140,7 @@
     }
 
     /* ---- messages: one at a time, cleared when the next action starts */
-    function say(text, kind, undo) {
+    function tell(text, kind, undo) {
       status.className = "hb-log__status" + (kind ? " hb-log__status--" + kind : "");
       var b = hb.ui.tell(status, text, undo);
       if (b) b.focus();
@@ -140,10 +160,11 @@
       return el;
     }
 
-    /* A button's name says which entry or relationship it acts on: its visible text, then `what`. */
-    function named(b, what) {
+    /* A button's name says which entry or relationship it acts on: its visible text, then the
+     * entry's title and date. */
+    function named(b, title, date) {
       if (!b.hbText) b.hbText = b.textContent.trim();
-      if (what) b.setAttribute("aria-label", b.hbText + what); else b.removeAttribute("aria-label");
+      if (title || date) b.setAttribute("aria-label", titled(b.hbText, title, date)); else b.removeAttribute("aria-label");
     }
 
     function place(box, els) {
@@ -164,9 +185,9 @@
         if (c.type === "checkbox") { if (c.checked !== (v === "yes")) c.checked = v === "yes"; }
         else if (c !== document.activeElement && c.value !== v) c.value = v;
       });
-      var name = entryName(k.label, k.titleColumn, row);
-      el.querySelector("[data-hb-log-entry-title]").textContent = name;
-      named(el.querySelector("[data-hb-log-named]"), name.slice(k.label.length));
+      var parts = entryParts(k.titleColumn, row);
+      el.querySelector("[data-hb-log-entry-title]").textContent = titled(k.label, parts.title, parts.date);
+      named(el.querySelector("[data-hb-log-named]"), parts.title, parts.date);
       return el;
     }
 
@@ -201,9 +222,9 @@
         var input = sec.querySelector("[data-hb-log-rel-label]");
         var v = wanted(relKey, r, "label");
         if (input !== document.activeElement && input.value !== v) input.value = v;
-        var shownLabel = v.trim() || "Unnamed " + relLabel.toLowerCase();
+        var shownLabel = v.trim() || unnamed(relLabel);
         sec.querySelector("[data-hb-log-rel-title]").textContent = shownLabel;
-        sec.querySelectorAll("[data-hb-log-rel-named]").forEach(function (b) { named(b, ": " + shownLabel); });
+        sec.querySelectorAll("[data-hb-log-rel-named]").forEach(function (b) { named(b, shownLabel, ""); });
         var box = sec.querySelector("[data-hb-log-rel-entries]");
         var old = existing(box);
         var items = (byRel[r.id] || []).map(function (x) { return drawEntry(x.k, x.row, old[x.k.key + "\n" + x.row.id]); });
@@ -238,7 +259,7 @@
       var input = root.querySelector("[data-hb-log-new-label]");
       var label = input.value.trim();
       if (!label) {
-        say("Give the " + relLabel.toLowerCase() + " a label first, such as \u201cCoaching with A.\u201d.", "error");
+        tell(say("need-label", { label: relLabel.toLowerCase() }), "error");
         input.focus();
         return;
       }
@@ -246,7 +267,7 @@
       change({ key: relKey, op: "add", id: id, row: { id: id, label: label } }, true);
       input.value = "";
       render();
-      say("Added \u201c" + label + "\u201d.", "success");
+      tell(say("added", { label: label }), "success");
     }
 
     function addEntry(k, relSection) {
@@ -272,10 +293,10 @@
       var name = entryName(k.label, k.titleColumn, row);
       change({ key: k.key, op: "remove", id: row.id }, true);
       render();
-      say("Removed " + name + ".", "success", function () {
+      tell(say("removed-entry", { name: name }), "success", function () {
         change({ key: k.key, op: "add", id: row.id, row: row, index: index }, true);
         render();
-        say("Restored " + name + ".", "success");
+        tell(say("restored-entry", { name: name }), "success");
         focusIn(k.key, row.id, "input, textarea");
       });
     }
@@ -292,13 +313,13 @@
       removed.forEach(function (x) { pending.push({ key: x.key, op: "remove", id: x.row.id }); });
       change({ key: relKey, op: "remove", id: rid }, true);
       render();
-      var name = rel.label || "Unnamed " + relLabel.toLowerCase();
-      say("Removed \u201c" + name + "\u201d and its " + removed.length + (removed.length === 1 ? " entry." : " entries."), "success", function () {
+      var name = rel.label || unnamed(relLabel);
+      tell(hb.plural(null, "removed-relationship", removed.length, { name: name }), "success", function () {
         pending.push({ key: relKey, op: "add", id: rid, row: rel, index: relIndex });
         removed.forEach(function (x) { pending.push({ key: x.key, op: "add", id: x.row.id, row: x.row, index: x.index }); });
         commit();
         render();
-        say("Restored \u201c" + name + "\u201d.", "success");
+        tell(say("restored-relationship", { name: name }), "success");
         focusIn(relKey, rid, "[data-hb-log-rel-label]");
       });
     }
@@ -307,7 +328,7 @@
       var b = e.target.closest ? e.target.closest("[data-hb-log-action]") : null;
       if (!b || !root.contains(b)) return;
       var action = b.getAttribute("data-hb-log-action");
-      say("");
+      tell("");
       var sec = b.closest("[data-hb-log-relationship]");
       if (action === "add-relationship") addRelationship();
       else if (action === "add-entry") addEntry(kinds[b.getAttribute("data-hb-log-kind")], sec);
@@ -315,8 +336,8 @@
       else if (action === "remove-relationship") {
         var n = sec.querySelector("[data-hb-log-rel-entries]").children.length;
         var confirm = sec.querySelector("[data-hb-log-confirm]");
-        confirm.querySelector("[data-hb-log-confirm-text]").textContent = "Remove \u201c" +
-          sec.querySelector("[data-hb-log-rel-title]").textContent + "\u201d and its " + n + (n === 1 ? " entry" : " entries") + "?";
+        confirm.querySelector("[data-hb-log-confirm-text]").textContent = hb.plural(null, "confirm-relationship", n,
+          { name: sec.querySelector("[data-hb-log-rel-title]").textContent });
         confirm.hidden = false;
         confirm.querySelector('[data-hb-log-action="cancel-remove"]').focus();
       } else if (action === "cancel-remove") {
@@ -332,7 +353,7 @@
         sec.querySelector('[data-hb-log-action="remove-relationship"]').focus();
       } else if (e.key === "Enter" && e.target.hasAttribute && e.target.hasAttribute("data-hb-log-new-label")) {
         e.preventDefault();
-        say("");
+        tell("");
         addRelationship();
       }
     });

@@ -85,8 +85,10 @@
     }
   }
 
-  var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December"];
+  /* A date in the catalogue's words and order (data/ui.yml, handbook: script: date, month-1...). */
+  function dateText(day, month, year) {
+    return window.hb.text(null, "date", { day: day, month: window.hb.text(null, "month-" + month), year: year });
+  }
 
   /* A date as the handbook shows it to a reader: "2026-11-25" (as <input type=date> stores it) ->
    * "25 November 2026"; a time ("2026-11-25T09:30:00.000Z", a snapshot's) -> its local date, the
@@ -99,13 +101,13 @@
     if (!m) return s;
     if (m[4]) {
       var when = new Date(s);
-      return isNaN(when.getTime()) ? s : when.getDate() + " " + MONTHS[when.getMonth()] + " " + when.getFullYear();
+      return isNaN(when.getTime()) ? s : dateText(when.getDate(), when.getMonth() + 1, when.getFullYear());
     }
     var y = +m[1], mo = +m[2], d = +m[3];
     var t = new Date(Date.UTC(2000, mo - 1, d));
     t.setUTCFullYear(y);
     if (t.getUTCFullYear() !== y || t.getUTCMonth() !== mo - 1 || t.getUTCDate() !== d) return s;
-    return d + " " + MONTHS[mo - 1] + " " + y;
+    return dateText(d, mo, y);
   }
 
   /* Today in this computer's time zone, as <input type=date> writes it: "2026-11-25". */
@@ -147,7 +149,7 @@
     var p = box.appendChild(el(tag || "p", className, text));
     if (!undo) return null;
     p.appendChild(document.createTextNode(" "));
-    var b = p.appendChild(button("Undo", function () { box.textContent = ""; undo(); }, "hb-undo"));
+    var b = p.appendChild(button(window.hb.text(box, "undo"), function () { box.textContent = ""; undo(); }, "hb-undo"));
     b.setAttribute("data-hb-undo", "");
     if (undoName) b.setAttribute("aria-label", undoName);
     return b;
@@ -198,8 +200,6 @@
       close: close
     };
   }
-
-  function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
 
   /* The keys of a Storage area that start with prefix ([] if it cannot be read). */
   function keysIn(area, prefix) {
@@ -253,7 +253,7 @@
       var m = document.querySelector('meta[name="hb-namespace"]');
       return m ? m.getAttribute("content") : "handbook";
     },
-    ui: { el: el, button: button, paras: paras, tell: tell, confirm: confirmPanel, plural: plural }
+    ui: { el: el, button: button, paras: paras, tell: tell, confirm: confirmPanel }
   };
 
   start();

@@ -208,24 +208,17 @@
     updateModes();
   });
 
-  /* ---- the privacy line under every form, and the footer's own line */
-  var TEXT = {
-    local: {
-      full: "Your answers are saved in this browser on this computer as you type, until you remove them. Nothing is sent anywhere.",
-      short: "Your notes are saved only in this browser on this computer and never sent anywhere.",
-      footer: "Your answers are saved in this browser on this computer as you type, until you remove them. Nothing is sent anywhere."
-    },
-    shared: {
-      full: "Shared-computer mode is on: your answers are kept in this browser only until you close it. Nothing is sent anywhere.",
-      short: "Shared-computer mode is on: your notes are kept only until you close the browser, and never sent anywhere.",
-      footer: "Shared-computer mode is on: your answers are kept in this browser only until you close it, then they are gone. Nothing is sent anywhere."
-    },
-    none: {
-      full: "This browser is not letting the handbook keep anything: your answers last only while this page is open. Nothing is sent anywhere.",
-      short: "This browser is not letting the handbook keep your notes: they last only while this page is open.",
-      footer: "This browser is not letting the handbook keep anything: your answers last only while a page is open. Nothing is sent anywhere."
-    }
-  };
+  /* ---- the privacy line under every form, and the footer's own line. In the usual mode ("local")
+   * it says what the build wrote there (data/ui.yml: self-check.saved, privacy.saved...); the other
+   * modes' texts are privacy: script: mode-shared-footer, mode-none-footer, and for the lines under
+   * forms and notes boxes (only on pages with forms) self-check: script: mode-shared, mode-shared-notes... */
+  function say(name, values) { return window.hb.text(null, name, values); }
+  var KIND = { full: "", short: "-notes", footer: "-footer" };
+  function modeText(el, m, kind) {
+    if (el.hbLocal === undefined) el.hbLocal = el.textContent;
+    if (m === "local") return el.hbLocal;
+    return say("mode-" + m + (KIND[kind] === undefined ? "" : KIND[kind]));
+  }
 
   function mode() {
     var st = storage();
@@ -237,7 +230,8 @@
     var m = mode();
     document.querySelectorAll("[data-hb-privacy-mode]").forEach(function (el) {
       var kind = el.getAttribute("data-hb-privacy-mode") || "full";
-      el.textContent = (TEXT[m][kind] || TEXT[m].full);
+      var text = modeText(el, m, kind);
+      if (el.textContent !== text) el.textContent = text;
       el.classList.toggle("hb-privacy-mode--shared", m === "shared");
       el.classList.toggle("hb-privacy-mode--none", m === "none");
     });
@@ -258,7 +252,7 @@
   window.hb.onPage(updateModes);
 
   /* ---- the component at the foot of the page */
-  var plural = window.hb.ui.plural;
+  function counted(name, n) { return window.hb.plural(null, name, n); }
 
   window.hb.register("hb-privacy", function (root) {
     var controls = root.querySelector("[data-hb-privacy-controls]");
@@ -269,10 +263,10 @@
     function $(name) { return root.querySelector("[data-hb-privacy-" + name + "]"); }
     var ask = window.hb.ui.confirm($("confirm"), {
       title: $("confirm-title"), body: $("confirm-body"), yes: $("yes"), no: $("no"), opener: removeBtn,
-      cancelled: function () { say("Nothing was removed."); }
+      cancelled: function () { tellUser(say("nothing-removed")); }
     });
 
-    function say(msg) { status.textContent = msg; }
+    function tellUser(msg) { status.textContent = msg; }
 
     box.checked = shared();
     box.addEventListener("change", function () {
@@ -280,13 +274,11 @@
       var r = setShared(on);
       if (!r.ok) {
         box.checked = !on;
-        say("This browser would not let the handbook make the change (its storage is switched off or blocked), so nothing was changed.");
+        tellUser(say("refused"));
         return;
       }
-      var fail = r.failed ? " " + plural(r.failed, "item", "items") + " could not be moved and " + (r.failed === 1 ? "stays" : "stay") + " where " + (r.failed === 1 ? "it was" : "they were") + "." : "";
-      say(on
-        ? "Shared-computer mode is on. From now on your answers are kept only until you close the browser; nothing of yours is left in this browser's long-term storage." + fail
-        : "Shared-computer mode is off. Your answers are kept in this browser on this computer after you close it, until you remove them." + fail);
+      var fail = r.failed ? " " + window.hb.plural(null, "not-moved", r.failed) : "";
+      tellUser(say(on ? "shared-on" : "shared-off") + fail);
     });
 
     removeBtn.addEventListener("click", function () {
@@ -294,25 +286,19 @@
       if (st) st.flush();
       var inv = inventory();
       if (!inv.keys && !inv.answers) {
-        say("The handbook has nothing of yours stored in this browser.");
+        tellUser(say("nothing-stored"));
         return;
       }
-      say("");
+      tellUser("");
+      var counts = { answers: counted("answers", inv.answers), backups: counted("backups", inv.backups) };
       ask.open({
-        title: "Remove " + plural(inv.answers, "answer", "answers") +
-          (inv.backups ? " and " + plural(inv.backups, "backup", "backups") : "") + " from this browser?",
-        body: [
-          "This deletes everything the handbook has stored in this browser: every answer on every page" +
-            (inv.backups ? ", and the backup copies kept aside" : "") + ". It cannot be undone.",
-          "If you may want them again, cancel and use Export answers on your learning record first.",
-          "The shared-computer setting and the colour scheme are kept: they are settings of this computer, not your answers."
-        ],
+        title: say(inv.backups ? "remove-title-backups" : "remove-title", counts),
+        body: [say(inv.backups ? "remove-body-backups" : "remove-body"), say("remove-export-first"), say("remove-keeps-settings")],
         focus: "no",
         onYes: function () {
           var r = removeAll();
-          say("Removed " + plural(r.answers, "answer", "answers") +
-            (r.backups ? " and " + plural(r.backups, "backup", "backups") : "") +
-            " from this browser. Nothing the handbook stored is left here; the forms are empty.");
+          tellUser(say(r.backups ? "removed-backups" : "removed",
+            { answers: counted("answers", r.answers), backups: counted("backups", r.backups) }));
         }
       });
     });

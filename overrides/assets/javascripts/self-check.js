@@ -6,6 +6,11 @@
 
   var store = window.hb.storage, ui = window.hb.ui, node = ui.el;
 
+  /* A text of the forms', from the catalogue (data/ui.yml, self-check: script:), written once per
+   * page that has forms, on the page's footer. */
+  function say(name, values) { return window.hb.text(null, name, values); }
+  function number(n) { return n.toLocaleString(document.documentElement.lang || undefined); }
+
   function time() {
     var d = new Date();
     return ("0" + d.getHours()).slice(-2) + ":" + ("0" + d.getMinutes()).slice(-2);
@@ -73,8 +78,7 @@
     var msg = noteFor(el, "-limit", "p", "hb-field__limit", "status");
     addToken(el, "aria-describedby", msg.id);
     msg.hidden = !at;
-    msg.textContent = at ? "This answer has reached the limit of " + max.toLocaleString("en-GB") +
-      " characters, so nothing more you type or paste here is kept. Keep a longer text in a document of your own." : "";
+    msg.textContent = at ? say("at-limit", { max: number(max) }) : "";
   }
 
   function rowId() {
@@ -103,7 +107,7 @@
 
     /* again: say it even if the region already holds the same words (a new field saved in the
      * same minute): emptied first, filled on the next frame, so screen readers hear the change. */
-    function say(text, quiet, again) {
+    function show(text, quiet, again) {
       if (!okMsg) return;
       okMsg.classList.toggle("hb-msg--quiet", !!quiet);
       if (okMsg.textContent !== text) okMsg.textContent = text;
@@ -137,7 +141,7 @@
       if (!label) { marker.hidden = true; return; }
       /* At the end of the field's label (aria-hidden, so not part of the field's name) */
       if (marker.parentNode !== label) label.appendChild(marker);
-      marker.textContent = ok ? "Saved" : "Not saved";
+      marker.textContent = say(ok ? "saved-mark" : "not-saved-mark");
       marker.classList.toggle("hb-saved--error", !ok);
       marker.hidden = false;
     }
@@ -169,14 +173,14 @@
       if (!ok) {
         mark(edited, false);
         announced = null;
-        fail("Not saved: this browser's storage is full. Export your answers from your learning record.");
+        fail(say("not-saved-full"));
       } else if (!store.persistent()) {
-        say("Kept for this visit only (not saved).", false);
+        show(say("visit-only"), false);
       } else {
         fail("");
         mark(edited, true);
         if (note || !key || key !== announced) {
-          say(note + "Saved in this browser at " + time() + ".", !note, true);
+          show(note + say("saved-at", { time: time() }), !note, true);
           announced = key;
         }
       }
@@ -206,7 +210,7 @@
       if (el.classList.contains("hb-field__rank")) checkRanks();
       if (el.type === "radio" && !el.checked) return;
       if (!store.set(el.getAttribute("data-hb-key"), readControl(el))) return;
-      if (!store.persistent()) say("Kept for this visit only (not saved).", false);
+      if (!store.persistent()) show(say("visit-only"), false);
       else saving(el);
       if (el.type === "radio") checkRanks();
     }
@@ -234,7 +238,7 @@
       var out = bad || (v !== "" && !(Math.floor(num) === num && num >= 1 && num <= n));
       if (!out && !document.getElementById(input.id + "-range")) return false;
       var msg = noteFor(input, "-range", "p", "hb-field__error hb-field__error--range", "alert");
-      var text = out ? "Give a whole number from 1 to " + n + " (there " + (n === 1 ? "is 1 activity" : "are " + n + " activities") + ")." : "";
+      var text = out ? window.hb.plural(null, "rank-range", n) : "";
       if (msg.textContent !== text) msg.textContent = text;
       msg.hidden = !out;
       (out ? addToken : removeToken)(input, "aria-describedby", msg.id);
@@ -266,8 +270,7 @@
       });
       if (!rankMsg) return;
       if (bad.length) {
-        rankMsg.textContent = "Each activity you need should have its own rank, but more than one has rank " +
-          bad.join(", ") + ". Change the ranks so that no two are the same.";
+        rankMsg.textContent = say("rank-clash", { ranks: bad.join(", ") });
         rankMsg.hidden = false;
       } else {
         rankMsg.textContent = "";
@@ -292,10 +295,12 @@
         if (notice.textContent) notice.textContent = "";
         notice.classList.remove("hb-rows__notice--shown");
       }
-      function tell(text, undo) {
+      /* name: "row-added", "row-removed" or "row-back", said of row n */
+      function tell(name, n, undo) {
         notice.classList.add("hb-rows__notice--shown");
-        return ui.tell(notice, text, undo && function () { quiet(); undo(); }, "span", "hb-msg hb-msg--ok",
-          "Undo: bring back " + text.replace(/ removed\.$/, "").toLowerCase());
+        var row = { label: label, number: n };
+        return ui.tell(notice, say(name, row), undo && function () { quiet(); undo(); }, "span", "hb-msg hb-msg--ok",
+          say("row-undo", { label: label.toLowerCase(), number: n }));
       }
 
       function hasText(li) {
@@ -311,7 +316,7 @@
             if (el.hasAttribute(a)) el.setAttribute(a, el.getAttribute(a).split("--ROW--").join("--" + row.id + "--"));
           });
         });
-        li.querySelector("legend").textContent = label + " " + n;
+        li.querySelector("legend").textContent = say("row-legend", { label: label, number: n });
         li.querySelectorAll("[data-hb-key]").forEach(function (el) {
           var k = el.getAttribute("data-hb-key");
           var col = k.slice(k.lastIndexOf(".") + 1);
@@ -319,7 +324,7 @@
           writeControl(el, row[col] || "");
         });
         var remove = li.querySelector("[data-hb-remove-row]");
-        remove.textContent = "Remove " + label.toLowerCase() + " " + n;
+        remove.textContent = say("row-remove", { label: label.toLowerCase(), number: n });
         remove.addEventListener("click", function () {
           clearMessages(true);
           quiet();
@@ -332,10 +337,9 @@
           save();
           render();
           saving(null);
-          var what = label + " " + n + " removed.";
-          if (!filled || !gone) { tell(what, null); add.focus(); return; }
+          if (!filled || !gone) { tell("row-removed", n, null); add.focus(); return; }
           /* A row with writing in it: removed now, with Undo (focused, so Enter brings it back). */
-          var undo = tell(what, function () {
+          var undo = tell("row-removed", n, function () {
             clearMessages(true);
             var now = rows().slice();
             if (!now.some(function (r) { return r.id === gone.id; })) now.splice(Math.min(at, now.length), 0, gone);
@@ -346,7 +350,7 @@
             list.querySelectorAll("li[data-hb-row]").forEach(function (r, i) {
               if (r.getAttribute("data-hb-row") === gone.id) { back = r.querySelector("textarea, input"); pos = i + 1; }
             });
-            tell(label + " " + pos + " is back.", null);
+            tell("row-back", pos, null);
             if (back) back.focus();
           });
           undo.focus();
@@ -401,7 +405,7 @@
         list.appendChild(li);
         var first = li.querySelector("textarea, input");
         if (first) first.focus();
-        tell(label + " " + n + " added.", null);
+        tell("row-added", n, null);
       });
 
       return { box: box, render: render, refresh: refresh, save: save, quiet: quiet };

@@ -94,19 +94,22 @@
 
   function badKey(k) { return k.length > 300 || !/^[A-Za-z0-9_$][A-Za-z0-9_$.-]*$/.test(k); }
 
-  function limitText() { return MAX_TEXT === null ? "" : " (over " + MAX_TEXT.toLocaleString("en-GB") + " characters)"; }
+  /* A text of storage.js's, from the catalogue (data/ui.yml, storage: script:, on the page's footer). */
+  function say(name, values) { return window.hb.text(null, name, values); }
+  function number(n) { return n.toLocaleString(document.documentElement.lang || undefined); }
+  function quoted(k) { return say("quoted", { key: String(k).slice(0, 80) }); }
 
   /* Import: {error} if the file is not a set of answers; else the answers to import and the keys
    * of answers too long to keep (an export made before the limit), which are left out. */
   function checkAnswers(a) {
     var keys = keysOf(a), out = dict(), tooLongKeys = [];
-    if (keys.length > MAX_KEYS) return { error: "it has far more answers than this handbook has fields" };
+    if (keys.length > MAX_KEYS) return { error: say("import-too-many") };
     for (var i = 0; i < keys.length; i++) {
       var k = keys[i];
-      if (badKey(k)) return { error: "it has an answer under a key the handbook never uses ('" + k.slice(0, 60) + "')" };
+      if (badKey(k)) return { error: say("import-bad-key", { key: quoted(k.slice(0, 60)) }) };
       var why = badValue(a[k]);
       if (why === "long") { tooLongKeys.push(k); continue; }
-      if (why) return { error: "the answer to '" + k + "' is not text, a tick or a list of rows" };
+      if (why) return { error: say("import-bad-value", { key: quoted(k) }) };
       out[k] = clone(a[k]);
     }
     return { answers: out, tooLong: tooLongKeys };
@@ -141,17 +144,19 @@
     return d;
   }
 
-  /* Why a stored or imported document cannot be used at all: null if it can. */
+  /* Why a stored or imported document cannot be used at all: null if it can; else its kind and
+   * the import message's name in the catalogue (import-...) with its values. */
   function checkHead(doc) {
-    if (!doc || typeof doc !== "object" || Array.isArray(doc)) return { kind: "shape", text: "it is not a saved set of answers" };
-    if (typeof doc.version !== "number") return { kind: "shape", text: "it has no version number" };
-    if (doc.version !== Math.floor(doc.version) || doc.version < 1) return { kind: "shape", text: "its version number (" + doc.version + ") is not one the handbook ever wrote" };
-    if (doc.version > VERSION) return { kind: "newer", text: "it was made by a newer version of the handbook (version " + doc.version + ")" };
-    if (has(doc, "format") && doc.format !== FORMAT) return { kind: "shape", text: "it is not a set of answers from this handbook (its format is '" + String(doc.format).slice(0, 80) + "')" };
-    if (!has(doc, "format") && doc.version >= 2) return { kind: "shape", text: "it does not say what it is (it has no format name)" };
-    if (doc.handbook !== ns) return { kind: "other", text: "it belongs to another handbook ('" + String(doc.handbook).slice(0, 80) + "'), not this one ('" + ns + "')" };
+    function no(kind, text, values) { return { kind: kind, text: "import-" + text, values: values }; }
+    if (!doc || typeof doc !== "object" || Array.isArray(doc)) return no("shape", "not-answers");
+    if (typeof doc.version !== "number") return no("shape", "no-version");
+    if (doc.version !== Math.floor(doc.version) || doc.version < 1) return no("shape", "bad-version", { version: doc.version });
+    if (doc.version > VERSION) return no("newer", "newer", { version: doc.version });
+    if (has(doc, "format") && doc.format !== FORMAT) return no("shape", "wrong-format", { format: quoted(doc.format) });
+    if (!has(doc, "format") && doc.version >= 2) return no("shape", "no-format");
+    if (doc.handbook !== ns) return no("other", "other-handbook", { theirs: quoted(doc.handbook), ours: quoted(ns) });
     var a = doc.answers;
-    if (!a || typeof a !== "object" || Array.isArray(a)) return { kind: "shape", text: "it has no answers object" };
+    if (!a || typeof a !== "object" || Array.isArray(a)) return no("shape", "no-answers");
     return null;
   }
 
@@ -310,25 +315,19 @@
     download("learning-record-" + ns + "-" + window.hb.today() + ".json", "application/json", JSON.stringify(exportDoc(manifestVersion), null, 2));
   }
 
-  var DOWNLOAD_HINT = " Use the button below to download every answer you have given, including the ones not saved; you can import the file into your learning record later.";
-  var MESSAGES = {
-    unavailable: "This browser is not letting the handbook save anything (storage is switched off, blocked or full). You can still fill in the forms, but your answers will be lost when you close or leave the page." + DOWNLOAD_HINT,
-    quota: "This browser's storage for the handbook is full, so your latest answers could not be saved." + DOWNLOAD_HINT,
-    corrupt: "Your saved answers could not be read, so the forms start empty. Nothing has been deleted: the unreadable copy is kept in this browser under the name BACKUP, listed in your learning record.",
-    newer: "Your saved answers were made by a newer version of this handbook, which this version cannot read. They are kept unchanged in this browser under the name BACKUP, listed in your learning record, and the forms start empty here.",
-    "set-aside": "ASIDE could not be used (longer than the handbook keeps, or not an answer at all), so it was set aside: a copy of your saved answers is kept in this browser under the name BACKUP, listed in your learning record, where you can download it. Your other answers are here as usual.",
-    "backup-failed": "Your saved answers could not be read, and there is no room to keep a copy aside, so the handbook will not write over them. Answers you give now are kept only for this visit." + DOWNLOAD_HINT
-  };
   var OFFER_DOWNLOAD = { unavailable: true, quota: true, "backup-failed": true };
 
   /* "'a', 'b', 'c' and 2 more": the first three keys of a list, for a message. */
   function keyNames(keys) {
-    return keys.slice(0, 3).map(function (k) { return "'" + k.slice(0, 80) + "'"; }).join(", ") +
-      (keys.length > 3 ? " and " + (keys.length - 3) + " more" : "");
+    var first = keys.slice(0, 3).map(quoted).join(", ");
+    return keys.length > 3 ? say("keys-more", { keys: first, count: keys.length - 3 }) : first;
   }
 
-  function asideText() {
-    return (asideKeys.length === 1 ? "Your saved answer to " : "Your saved answers to ") + keyNames(asideKeys);
+  /* The banner's text for the problem now (data/ui.yml, storage: script: banner-...). */
+  function message() {
+    var values = { backup: backupKey ? quoted(backupKey) : say("backup-unnamed"), keys: keyNames(asideKeys) };
+    if (problem === "set-aside") return window.hb.plural(null, "banner-set-aside", asideKeys.length, values);
+    return say("banner-" + problem, values);
   }
 
   /* A banner at the top of the page when answers are not being kept as usual. */
@@ -343,11 +342,9 @@
     }
     if (el.getAttribute("data-hb-problem") === problem) return;
     el.setAttribute("data-hb-problem", problem);
-    ui.paras(el, [MESSAGES[problem]
-      .replace("BACKUP", backupKey ? "'" + backupKey + "'" : "a backup key")
-      .replace("ASIDE", asideText())]);
+    ui.paras(el, OFFER_DOWNLOAD[problem] ? [message(), say("banner-download-hint")] : [message()]);
     if (OFFER_DOWNLOAD[problem]) {
-      el.appendChild(ui.button("Download all my answers (JSON)", function () { downloadAll(); }, "hb-banner__download"))
+      el.appendChild(ui.button(say("banner-download"), function () { downloadAll(); }, "hb-banner__download"))
         .setAttribute("data-hb-download-all", "");
     }
   }
@@ -366,17 +363,15 @@
 
   function parseDoc(text, manifestVersion) {
     var doc;
-    try { doc = JSON.parse(text); } catch (e) { return { error: "The file is not a JSON file exported from this handbook, so it could not be read." }; }
+    try { doc = JSON.parse(text); } catch (e) { return { error: say("import-not-json") }; }
     var why = checkHead(doc);
-    if (why) return { error: "The file could not be imported because " + why.text + "." };
+    if (why) return { error: say(why.text, why.values) };
     if (has(doc, "manifest") && manifestVersion !== undefined) {
-      if (typeof doc.manifest !== "number") return { error: "The file could not be imported because its list of prompts has no version number." };
-      if (doc.manifest > manifestVersion) return { error: "The file could not be imported because it was made by a newer version of the handbook, whose prompts this version does not know (prompt list version " + doc.manifest + ")." };
+      if (typeof doc.manifest !== "number") return { error: say("import-no-prompt-version") };
+      if (doc.manifest > manifestVersion) return { error: say("import-newer-prompts", { version: doc.manifest }) };
     }
-    try { doc = migrate(doc); } catch (e) { return { error: "The file could not be imported because its version (" + doc.version + ") cannot be converted." }; }
-    var got = checkAnswers(doc.answers);
-    if (got.error) return { error: "The file could not be imported because " + got.error + "." };
-    return got;
+    try { doc = migrate(doc); } catch (e) { return { error: say("import-cannot-convert", { version: doc.version }) }; }
+    return checkAnswers(doc.answers);
   }
 
   window.hb.storage = {
@@ -387,8 +382,8 @@
     /* What a list of too-long answers left out of an import is told as (null if none). */
     tooLongNote: function (keys, where) {
       if (!keys || !keys.length) return null;
-      return (keys.length === 1 ? "1 answer is" : keys.length + " answers are") + " longer than the handbook keeps" + limitText() +
-        " and will be left out: " + keyNames(keys) + ". " + where;
+      return window.hb.plural(null, "too-long", keys.length, { max: MAX_TEXT === null ? "" : number(MAX_TEXT), keys: keyNames(keys) }) +
+        " " + where;
     },
     key: KEY,
     prefix: PREFIX,
@@ -448,7 +443,7 @@
     exportDoc: exportDoc,
     /* Parse an imported file's text: {answers} or {error: message}. Never touches stored answers. */
     parseImport: function (text, manifestVersion) {
-      if (text.length > MAX_IMPORT_BYTES) return { error: "The file is too large to be a set of answers from this handbook (over 5 MB)." };
+      if (text.length > MAX_IMPORT_BYTES) return { error: say("import-too-large") };
       return parseDoc(text, manifestVersion);
     },
     /* Backups kept aside in this browser: [{key, size, when, text}] (newest last). */
