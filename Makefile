@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY      = $(VENV)/bin/python
 
-.PHONY: setup serve build check zip test test-fast test-unit test-setup system-deps bench lock screenshots lint-js
+.PHONY: setup serve build check zip test test-fast test-unit test-setup system-deps bench lock screenshots lint lint-py lint-js
 setup: $(VENV)/.installed node_modules/.installed
 
 # Every Python package, transitive ones included, at the version and with the hashes in
@@ -41,6 +41,13 @@ test-setup: setup system-deps
 
 test: test-setup
 	$(PY) -m pytest
+
+# Both linters (tests/test_lint.py and tests/test_lint_js.py run them as fast tests).
+lint: lint-py lint-js
+
+# ruff (pinned in requirements-test.txt) over the handbook's Python, with pyproject.toml's [tool.ruff].
+lint-py: $(VENV)/.installed
+	$(PY) -m ruff check .
 
 # eslint (npm devDependency, pinned in package.json) over the handbook's own scripts; eslint.config.mjs.
 lint-js: node_modules/.installed

@@ -340,7 +340,8 @@ def scan(docs_dir: Path, hb: Handbook, extra_macros: tuple[str, ...] = ()) -> tu
     problems += unplaced(hb, index)
     for lid in hb.logs:
         if lid not in index.log_pages:
-            problems.append(Problem(*hb.origin("logs", lid), f"coaching log '{lid}' is on no page; add {{{{ coaching_log(\"{lid}\") }}}} to the page it belongs on", lid, "id"))
+            problems.append(Problem(*hb.origin("logs", lid),
+                                    f"coaching log '{lid}' is on no page; add {{{{ coaching_log(\"{lid}\") }}}} to the page it belongs on", lid, "id"))
     return problems, index
 
 
@@ -380,7 +381,8 @@ def unplaced(hb: Handbook, index: PageIndex) -> list[Problem]:
                 continue
             file, line = hb.origin("forms", fid)
             out.append(Problem(file, line, f"form '{fid}' is on no page: it asks about the prompts of {', '.join(repr(g) for g in claimed)}, "
-                                           f"and none of them is on a page; show them with {{{{ prompts(\"{claimed[0]}\") }}}} or {{{{ prompt(\"id\") }}}}", fid, "id"))
+                                           f"and none of them is on a page; show them with {{{{ prompts(\"{claimed[0]}\") }}}} "
+                                           "or {{ prompt(\"id\") }}", fid, "id"))
             continue
         file, line = hb.origin("forms", fid)
         out.append(Problem(file, line, f"form '{fid}' is on no page; add {{{{ self_check(\"{fid}\") }}}} to the page it belongs on", fid, "id"))

@@ -171,7 +171,8 @@ def test_two_tabs_adding_entries_at_once_keep_both(scheme, site, served, browser
         wait_rows(a, REL, 1)
         # Both tabs add an entry and type in it, tab B without having heard of tab A's entry
         # (storage events switched off in B).
-        b.add_init_script("window.addEventListener = ((add) => function (t, f, o) { if (t !== 'storage') return add.call(this, t, f, o); })(window.addEventListener);")
+        b.add_init_script("window.addEventListener = ((add) => function (t, f, o) { if (t !== 'storage') return add.call(this, t, f, o); })"
+                          "(window.addEventListener);")
         log_page(b, base)
         expect(b.locator("[data-hb-log-relationship]")).to_have_count(1)
         add_grow(a, sec, "From tab A", "2026-11-25", "A's goal")

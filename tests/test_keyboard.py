@@ -128,7 +128,8 @@ def test_diagrams_have_text_alternatives(site, served, page):
             for (const svg of document.querySelectorAll(".md-content svg")) {
                 if (svg.closest("a, button, label, .md-icon, .twemoji")) continue;  // icons inside a named control
                 const hidden = svg.getAttribute("aria-hidden") === "true";
-                const named = svg.getAttribute("role") === "img" && (svg.getAttribute("aria-label") || svg.querySelector("title") || svg.getAttribute("aria-labelledby"));
+                const named = svg.getAttribute("role") === "img" &&
+                    (svg.getAttribute("aria-label") || svg.querySelector("title") || svg.getAttribute("aria-labelledby"));
                 const box = svg.closest("figure, [data-hb-chart], .hb-figure") || svg.parentElement;
                 const alt = box && box.querySelector("ol, ul, table, dl");
                 if (named) continue;

@@ -28,7 +28,8 @@ new PerformanceObserver(function (list) {
     window.__hbShifts.push({value: e.value, recent: e.hadRecentInput, t: e.startTime,
       sources: (e.sources || []).map(function (s) {
         var n = s.node, d = '';
-        if (n && n.nodeType === 1) d = n.tagName.toLowerCase() + (n.id ? '#' + n.id : '') + (n.className && typeof n.className === 'string' ? '.' + n.className.trim().split(/\\s+/).join('.') : '');
+        if (n && n.nodeType === 1) d = n.tagName.toLowerCase() + (n.id ? '#' + n.id : '') +
+          (n.className && typeof n.className === 'string' ? '.' + n.className.trim().split(/\\s+/).join('.') : '');
         else if (n) d = n.nodeName;
         return {node: d, from: [s.previousRect.y, s.previousRect.height], to: [s.currentRect.y, s.currentRect.height]};
       })});

@@ -52,7 +52,8 @@ def test_record_shows_what_the_forms_saved_with_progress(base, page, site):
     expect(page.locator('[data-hb-progress="getting-involved"]')).to_have_text("1")
     expect(page.locator('[data-hb-progress="mentoring"]')).to_have_text("0")
     record_html = (site / "record.html").read_text()
-    total = len(re.findall(r'<dd data-hb-answer="', record_html)) + record_html.count('data-hb-answer-rows="')  # + each list of rows (targets, the coaching log)
+    # each answer, + each list of rows (targets, the coaching log)
+    total = len(re.findall(r'<dd data-hb-answer="', record_html)) + record_html.count('data-hb-answer-rows="')
     assert f"of <strong>{total}</strong>" in page.content()
     # each answer links back to its prompt
     link = page.locator("#record-reflect-need-coaching a.hb-record__goto")

@@ -122,7 +122,8 @@ def test_no_run_of_twelve_words_is_copied_from_a_source(site):
     allow = load_allow()
     runs, used = shared_runs(site, allow)
     listing = "\n".join(f"  {page} <- {src}: {run}" for page, src, run in runs)
-    assert runs == [], f"{len(runs)} runs of {N}+ words copied from a source (rewrite them, or allow-list a name, title, label, standard or marked quotation):\n{listing}"
+    assert runs == [], (f"{len(runs)} runs of {N}+ words copied from a source "
+                        f"(rewrite them, or allow-list a name, title, label, standard or marked quotation):\n{listing}")
     unused = [e["phrase"] for i, e in enumerate(allow) if i not in used]
     assert unused == [], f"allow-list entries no page uses (remove them): {unused}"
 

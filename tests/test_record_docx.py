@@ -387,14 +387,16 @@ def test_the_package_check_finds_what_word_would_refuse(site, laptop, tmp_path):
     good = download_docx(laptop, tmp_path)
     check_package(good)
     broken = {
-        "no content type for the styles": lambda n, b: b.replace(b'<Override PartName="/word/styles.xml"', b'<Override PartName="/word/gone.xml"') if n == "[Content_Types].xml" else b,
+        "no content type for the styles": lambda n, b: (b.replace(b'<Override PartName="/word/styles.xml"', b'<Override PartName="/word/gone.xml"')
+                                                        if n == "[Content_Types].xml" else b),
         "a relationship to a missing part": lambda n, b: b.replace(b'Target="styles.xml"', b'Target="style.xml"'),
         "a stray part": lambda n, b: b,
         "run properties out of order": lambda n, b: b.replace(b"<w:b/><w:sz", b"<w:sz w:val=\"1\"/><w:b/><w:sz") if n == "word/styles.xml" else b,
         "a control character": lambda n, b: b.replace(b"Start of", b"Start\x01of"),
         "a mangled character": lambda n, b: b.replace(b"Start of", "Start\ufffdof".encode()),
         "an attribute without its prefix": lambda n, b: b.replace(b'w:val="Title"', b'val="Title"'),
-        "the section not last": lambda n, b: re.sub(rb"(<w:sectPr>.*?</w:sectPr>)(</w:body>)", rb"\2", b).replace(b"<w:body>", b"<w:body><w:sectPr/>") if n == "word/document.xml" else b,
+        "the section not last": lambda n, b: (re.sub(rb"(<w:sectPr>.*?</w:sectPr>)(</w:body>)", rb"\2", b).replace(b"<w:body>", b"<w:body><w:sectPr/>")
+                                              if n == "word/document.xml" else b),
         "Compatibility Mode": lambda n, b: None if n == "word/settings.xml" else b,
         "a date Word cannot read": lambda n, b: re.sub(rb' xsi:type="dcterms:W3CDTF"', b"", b) if n == "docProps/core.xml" else b,
     }

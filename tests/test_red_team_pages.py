@@ -43,7 +43,8 @@ PAYLOADS = {
 
 # name -> (page text, line, expected message after "content/bad-<name>.md:<line>: ")
 MISUSES = {
-    "too-many-args": ('{{ compare("grow", "grow", "grow") }}', 3, "field 'compare': macro 'compare': too many positional arguments; it is called as compare(left, right)"),
+    "too-many-args": ('{{ compare("grow", "grow", "grow") }}', 3,
+                      "field 'compare': macro 'compare': too many positional arguments; it is called as compare(left, right)"),
     "too-few-args": ('{{ compare("coachee-activities") }}', 3, "field 'compare': macro 'compare': missing a required argument: 'right'"),
     "unknown-keyword": ('{{ figure(name="grow") }}', 3, "field 'figure': macro 'figure': unknown keyword argument 'name'"),
     "id-not-text": ("{{ figure(3) }}", 3, "field 'figure': macro 'figure': argument 'list_id' must be an id in quotes, got 3"),

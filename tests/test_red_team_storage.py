@@ -93,7 +93,8 @@ def test_clear_in_one_tab_is_final_in_all(base, browser):
 def test_clear_wins_even_when_the_older_tab_never_heard_of_it(site, browser):
     """No storage event (the tab was frozen): the save still writes only what this tab changed."""
     ctx = browser.new_context()
-    ctx.add_init_script("window.addEventListener = ((add) => function (t, f, o) { if (t !== 'storage') return add.call(this, t, f, o); })(window.addEventListener);")
+    ctx.add_init_script("window.addEventListener = ((add) => function (t, f, o) { if (t !== 'storage') return add.call(this, t, f, o); })"
+                        "(window.addEventListener);")
     forms = ctx.new_page()
     forms.goto(site.as_uri() + "/coaching.html")
     forms.fill(TOPIC, "Old topic")
@@ -477,9 +478,11 @@ def test_the_markdown_export_keeps_answers_as_text(site, page, tmp_path):
 
 @pytest.mark.parametrize("answers,message", [
     ({"coach-self-assessment.listen-actively.rating": "superb"},
-     "its answer to \u201cListen actively: Your rating\u201d ('coach-self-assessment.listen-actively.rating') is \"superb\", which is not one of that item's choices"),
+     "its answer to \u201cListen actively: Your rating\u201d ('coach-self-assessment.listen-actively.rating') is \"superb\", "
+     "which is not one of that item's choices"),
     ({"coach-self-assessment.listen-actively.rating": True}, "\u201cListen actively: Your rating\u201d"),
-    ({"standards-review.directs-other-adults.status": "done"}, "is \"done\", which is not one of that item's choices (Already addressed, Addressing now, Not yet addressed)"),
+    ({"standards-review.directs-other-adults.status": "done"},
+     "is \"done\", which is not one of that item's choices (Already addressed, Addressing now, Not yet addressed)"),
     ({"contracting.boundaries.agreed": "yes"}, "is not a tick"),
     ({"targets": "Use GROW"}, "is not a list of targets"),
 ])

@@ -431,7 +431,8 @@ def test_diagram_and_its_text_read_well_at_every_width(name, width, site, open_p
     pg = open_page(site.as_uri() + "/" + name, {"width": width, "height": 800})
     assert pg.evaluate("document.documentElement.scrollWidth <= innerWidth"), f"{name} scrolls sideways at {width}px"
     m = pg.evaluate("""([fig, drawing, text]) => {
-        const box = el => { const b = el.getBoundingClientRect(); return {top: b.top + scrollY, bottom: b.bottom + scrollY, left: b.left, right: b.right, width: b.width}; };
+        const box = el => { const b = el.getBoundingClientRect();
+            return {top: b.top + scrollY, bottom: b.bottom + scrollY, left: b.left, right: b.right, width: b.width}; };
         const f = document.querySelector(fig);
         const svg = f.querySelector(drawing), txt = f.querySelector(text);
         // what comes before the drawing in the figure: its caption and any introduction

@@ -255,15 +255,18 @@ def test_log_mistakes_are_named_with_file_and_line(mini):
     forms = mini / "data" / "forms.yml"
     edit(forms, "        form: session-plan\n", "        form: session-plann\n")
     edit(forms, "          - {id: date, type: date, label: Date of the session}\n", "          - {id: when, type: line, label: Date of the session}\n")
-    edit(forms, "          - {id: notes, type: text, label: What we talked about}", "          - {id: notes, type: scale, scale: practice, label: What we talked about}")
+    edit(forms, "          - {id: notes, type: text, label: What we talked about}",
+         "          - {id: notes, type: scale, scale: practice, label: What we talked about}")
     edit(forms, "        title_field: title\n", "        title_field: notes\n")
     with pytest.raises(HandbookError) as exc:
         load(mini / "data")
     msg = str(exc.value)
     line = line_of(forms, "        form: session-plann")
-    assert f"data/forms.yml:{line}: item 'plan': field 'form': 'session-plann' is not the id of any form in data/forms.yml (did you mean 'session-plan'?)" in msg, msg
+    assert (f"data/forms.yml:{line}: item 'plan': field 'form': 'session-plann' is not the id of any form in data/forms.yml "
+            "(did you mean 'session-plan'?)") in msg, msg
     line = line_of(forms, "type: scale, scale: practice, label: What we talked about")
-    assert f"data/forms.yml:{line}: item 'notes': field 'type': field 'notes' is a scale field; a log entry keeps only text, line, date, check fields" in msg, msg
+    assert (f"data/forms.yml:{line}: item 'notes': field 'type': field 'notes' is a scale field; "
+            "a log entry keeps only text, line, date, check fields") in msg, msg
     line = line_of(forms, "      - id: session")
     assert f"data/forms.yml:{line}: item 'session': field 'fields': has no date field; every entry is dated" in msg, msg
     line = line_of(forms, "        title_field: notes")
@@ -413,17 +416,26 @@ def test_an_unknown_definitions_topic_names_the_page_line_and_known_topics(mini)
 
 # (file, find, replace, expected fragment of the message). `find` must occur in the file.
 CASES = {
-    "yaml-syntax": ("data/principles.yml", "  - id: first-principle\n", "  - id: [first-principle\n", "YAML syntax error: while parsing a flow sequence that starts on line {line}"),
+    "yaml-syntax": ("data/principles.yml", "  - id: first-principle\n", "  - id: [first-principle\n",
+                    "YAML syntax error: while parsing a flow sequence that starts on line {line}"),
     "missing-field": ("data/principles.yml", "    title: Listen first\n", "", "item 'first-principle': field 'title': is required but missing"),
-    "wrong-type": ("data/principles.yml", "    number: 1\n", "    number: first\n", "item 'first-principle': field 'number': expected a whole number, got text 'first'"),
-    "unknown-field": ("data/principles.yml", "    title: Listen first\n", "    title: Listen first\n    titel: typo\n", "item 'first-principle': field 'titel': is not a known field (did you mean 'title'?)"),
-    "empty-text": ("data/principles.yml", "    title: Listen first\n", "    title: '  '\n", "item 'first-principle': field 'title': is empty; expected some text"),
-    "duplicate-id": ("data/principles.yml", "  - id: second-principle\n", "  - id: first-principle\n", "item 'first-principle': field 'id': duplicate principle id"),
-    "dangling-question": ("data/case-studies.yml", "      - case-question-one\n", "      - case-question-on\n", "field 'questions': 'case-question-on' is not the id of any prompt in data/prompts.yml (did you mean 'case-question-one'?)"),
+    "wrong-type": ("data/principles.yml", "    number: 1\n", "    number: first\n",
+                   "item 'first-principle': field 'number': expected a whole number, got text 'first'"),
+    "unknown-field": ("data/principles.yml", "    title: Listen first\n", "    title: Listen first\n    titel: typo\n",
+                      "item 'first-principle': field 'titel': is not a known field (did you mean 'title'?)"),
+    "empty-text": ("data/principles.yml", "    title: Listen first\n", "    title: '  '\n",
+                   "item 'first-principle': field 'title': is empty; expected some text"),
+    "duplicate-id": ("data/principles.yml", "  - id: second-principle\n", "  - id: first-principle\n",
+                     "item 'first-principle': field 'id': duplicate principle id"),
+    "dangling-question": ("data/case-studies.yml", "      - case-question-one\n", "      - case-question-on\n",
+                          "field 'questions': 'case-question-on' is not the id of any prompt in data/prompts.yml (did you mean 'case-question-one'?)"),
     "dangling-pairing": ("data/lists.yml", "pairs_with: hear", "pairs_with: haer", "field 'pairs_with': 'haer' is not the id of any item of list"),
-    "dangling-source": ("data/principles.yml", '{doc: test-guide, at: "Part 1"}', '{doc: test-guid, at: "Part 1"}', "field 'source.doc': 'test-guid' is not the id of any document"),
-    "unknown-macro": ("content/principles.md", "{{ principles() }}", "{{ principals() }}", "content/principles.md:{line}: field 'principals': unknown macro 'principals'"),
-    "unknown-id-on-page": ("content/coaching.md", '{{ figure("test-cycle") }}', '{{ figure("gorw") }}', "content/coaching.md:{line}: field 'figure': macro 'figure': unknown list id 'gorw'"),
+    "dangling-source": ("data/principles.yml", '{doc: test-guide, at: "Part 1"}', '{doc: test-guid, at: "Part 1"}',
+                        "field 'source.doc': 'test-guid' is not the id of any document"),
+    "unknown-macro": ("content/principles.md", "{{ principles() }}", "{{ principals() }}",
+                      "content/principles.md:{line}: field 'principals': unknown macro 'principals'"),
+    "unknown-id-on-page": ("content/coaching.md", '{{ figure("test-cycle") }}', '{{ figure("gorw") }}',
+                           "content/coaching.md:{line}: field 'figure': macro 'figure': unknown list id 'gorw'"),
 }
 
 

@@ -173,7 +173,8 @@ def lighthouse_report(lh: dict | None) -> list[str]:
         L.append(f"| {label} | **{h['performance']:.0f}** / {m['performance']:.0f} | **{h['accessibility']:.0f}** / {m['accessibility']:.0f} | "
                  f"**{h['cls_worst']:.3f}** / {m['cls_worst']:.3f} | {h['requests']:.0f} / {m['requests']:.0f} | {kb(h['bytes'])} / {kb(m['bytes'])} | "
                  f"{h['fcp_ms']:.0f} / {m['fcp_ms']:.0f} | {h['lcp_ms']:.0f} / {m['lcp_ms']:.0f} | {h['tbt_ms']:.0f} / {m['tbt_ms']:.0f} |")
-    L += ["", "Every run (performance; accessibility; layout shift):", "", "| page | site | performance | accessibility | layout shift | accessibility audits failed |", "|---|---|---|---|---|---|"]
+    L += ["", "Every run (performance; accessibility; layout shift):", "",
+          "| page | site | performance | accessibility | layout shift | accessibility audits failed |", "|---|---|---|---|---|---|"]
     for label, v in lh["pages"].items():
         for site in ("handbook", "material"):
             a = v[site]["all"]

@@ -64,7 +64,8 @@ def write_report(res: dict, path: Path) -> None:
          "## Machine", "",
          f"- {m['nproc']} cores ({m['cpu']}), {m['memory']}, {m['os']}; shared with other work while it ran "
          f"(load average at start: {', '.join(f'{x:.1f}' for x in m['loadavg_at_start']) if m['loadavg_at_start'] else '?'}).",
-         f"- Python {m['python']}, MkDocs {m['mkdocs']}, Material {m['mkdocs-material']}, mkdocs-macros {m['mkdocs-macros-plugin']}; {m['chromium'] or 'no chromium'}.",
+         f"- Python {m['python']}, MkDocs {m['mkdocs']}, Material {m['mkdocs-material']}, mkdocs-macros {m['mkdocs-macros-plugin']}; "
+         f"{m['chromium'] or 'no chromium'}.",
          f"- {res['runs']} runs per scale, interleaved (a, b, c, a, b, c, …).",
          "", "## Build time: our layer against Material alone", "",
          "(a) the handbook as it is; (b) the same pages with every macro's output written into the Markdown, built by "
@@ -72,22 +73,27 @@ def write_report(res: dict, path: Path) -> None:
          "(load + validate data/ and check the pages' macro calls, in a fresh process).", "",
          "Times are CPU seconds (user + sys of the build process, from os.wait4), median (min); the machine is shared, "
          "so CPU time is the headline and wall-clock time is beside it.", "",
-         "| scale | pages | case studies | prompts | competency items | (a) handbook | (b) Material only | (c) validation | **a/b** | a/b wall median | a/b wall min | (a) wall | (b) wall | (c) wall |",
+         "| scale | pages | case studies | prompts | competency items | (a) handbook | (b) Material only | (c) validation | **a/b** "
+         "| a/b wall median | a/b wall min | (a) wall | (b) wall | (c) wall |",
          "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for sc in res["scales"]:
         a, b, c, n = sc["a"], sc["b"], sc["c"], sc["counts"]
-        L.append(f"| ×{sc['scale']} | {sc['pages']} | {n['case_studies']} | {n['prompts']} | {n['competency_items']} | {fmt_s(a['cpu_s'])} | {fmt_s(b['cpu_s'])} | {fmt_s(c['cpu_s'])} | "
-                 f"**{sc['overhead']:.3f}** | {sc['overhead_wall']:.3f} | {sc['overhead_wall_min']:.3f} | {fmt_s(a['wall_s'])} | {fmt_s(b['wall_s'])} | {fmt_s(c['wall_s'])} |")
+        L.append(f"| ×{sc['scale']} | {sc['pages']} | {n['case_studies']} | {n['prompts']} | {n['competency_items']} | "
+                 f"{fmt_s(a['cpu_s'])} | {fmt_s(b['cpu_s'])} | {fmt_s(c['cpu_s'])} | "
+                 f"**{sc['overhead']:.3f}** | {sc['overhead_wall']:.3f} | {sc['overhead_wall_min']:.3f} | "
+                 f"{fmt_s(a['wall_s'])} | {fmt_s(b['wall_s'])} | {fmt_s(c['wall_s'])} |")
     L += ["", "Where our layer's time goes, from one instrumented build of (a) per scale (the build that captures the "
           "pre-rendered pages; CPU seconds of the build process, time.process_time, as macros.timing_listeners reports them "
           "for define_env, the data load and each macro call):", "",
-          "| scale | data loads per build | import macros/ (jsonschema, Jinja…) | define_env | of which load + validate | macros on pages (mkdocs-macros) | of which our macro calls | macro calls | sum | (a) − (b) CPU median |",
+          "| scale | data loads per build | import macros/ (jsonschema, Jinja…) | define_env | of which load + validate "
+          "| macros on pages (mkdocs-macros) | of which our macro calls | macro calls | sum | (a) − (b) CPU median |",
           "|---|---|---|---|---|---|---|---|---|---|"]
     for sc in res["scales"]:
         cap = sc["capture"]
         tot = cap.get("import_s", 0) + cap.get("define_env_s", 0) + cap.get("page_macros_s", 0)
         L.append(f"| ×{sc['scale']} | {cap['loads']} | {cap.get('import_s', 0):.2f} | {cap.get('define_env_s', 0):.2f} | {cap['load_s']:.2f} | "
-                 f"{cap.get('page_macros_s', 0):.2f} | {cap['render_s']:.2f} | {cap['renders']} | {tot:.2f} | {sc['a']['cpu_s']['median'] - sc['b']['cpu_s']['median']:.2f} |")
+                 f"{cap.get('page_macros_s', 0):.2f} | {cap['render_s']:.2f} | {cap['renders']} | {tot:.2f} | "
+                 f"{sc['a']['cpu_s']['median'] - sc['b']['cpu_s']['median']:.2f} |")
     g = res["growth"]
     L += ["", "Growth from ×10 to ×100 (median CPU time at ×100 ÷ at ×10; wall clock in brackets):", "",
           "| | (a) handbook | (b) Material only | (c) validation |", "|---|---|---|---|",
@@ -107,11 +113,14 @@ def write_report(res: dict, path: Path) -> None:
           "| scale | peak RSS (a) | peak RSS (b) | peak RSS (c) | site (a) | site (b) | search_index.json | search_index.js | largest page (a) |",
           "|---|---|---|---|---|---|---|---|---|"]
     for sc in res["scales"]:
-        L.append(f"| ×{sc['scale']} | {sc['a']['maxrss_kb']['median'] / 1024:.0f} MB | {sc['b']['maxrss_kb']['median'] / 1024:.0f} MB | {sc['c']['maxrss_kb']['median'] / 1024:.0f} MB | "
-                 f"{kb(sc['site_bytes'])} | {kb(sc['site_b_bytes'])} | {kb(sc['search_index_bytes'])} | {kb(sc['search_index_js_bytes'])} | {sc['largest_page'][0]} {kb(sc['largest_page'][1])} |")
+        L.append(f"| ×{sc['scale']} | {sc['a']['maxrss_kb']['median'] / 1024:.0f} MB | {sc['b']['maxrss_kb']['median'] / 1024:.0f} MB | "
+                 f"{sc['c']['maxrss_kb']['median'] / 1024:.0f} MB | "
+                 f"{kb(sc['site_bytes'])} | {kb(sc['site_b_bytes'])} | {kb(sc['search_index_bytes'])} | {kb(sc['search_index_js_bytes'])} | "
+                 f"{sc['largest_page'][0]} {kb(sc['largest_page'][1])} |")
     oa = res["own_assets"]
     L += ["", "## Our own JavaScript and CSS", "",
-          f"Files under `overrides/assets/` (javascripts/*.js, stylesheets/*.css), minified (rjsmin / rcssmin) then gzipped (level {GZIP_LEVEL}), each as a browser fetches it:", "",
+          "Files under `overrides/assets/` (javascripts/*.js, stylesheets/*.css), minified (rjsmin / rcssmin) then gzipped "
+          f"(level {GZIP_LEVEL}), each as a browser fetches it:", "",
           "| file | bytes | minified | minified + gzip |", "|---|---|---|---|"]
     for name, f in oa["files"].items():
         L.append(f"| `{name}` | {f['raw']} | {f['min']} | {f['min_gz']} |")
@@ -157,13 +166,15 @@ def write_report(res: dict, path: Path) -> None:
               "sampling profiler (CDP, 0.1 ms interval). The Performance API's long-animation-frame (LoAF) attribution is beside "
               "them: it credits a script by its entry point, so our code, which runs in callbacks of Material's `document$`, "
               "is counted there as Material's bundle. *All script* is chromium's ScriptDuration for the load.", "",
-              "| scale | fields answered | text answers shown | own scripts ms (profile) | Material bundle ms (profile) | own ms (LoAF) | Material ms (LoAF) | all script ms (CDP) | load event ms |",
+              "| scale | fields answered | text answers shown | own scripts ms (profile) | Material bundle ms (profile) "
+              "| own ms (LoAF) | Material ms (LoAF) | all script ms (CDP) | load event ms |",
               "|---|---|---|---|---|---|---|---|---|"]
         for s, r in rec.items():
             if r.get("skipped"):
                 L.append(f"| ×{s} | skipped: {r['skipped']} |||||||| ")
                 continue
-            L.append(f"| ×{s} | {r['answers']} of {r['fields']} | {r['answers_shown']:.0f} of {r['text_answers']} | {r['own_ms']:.1f} | {r['material_ms']:.1f} | {r['own_loaf_ms']:.1f} | {r['material_loaf_ms']:.1f} | {r['script_duration_ms']:.1f} | {r['load_ms']:.0f} |")
+            L.append(f"| ×{s} | {r['answers']} of {r['fields']} | {r['answers_shown']:.0f} of {r['text_answers']} | {r['own_ms']:.1f} | "
+                     f"{r['material_ms']:.1f} | {r['own_loaf_ms']:.1f} | {r['material_loaf_ms']:.1f} | {r['script_duration_ms']:.1f} | {r['load_ms']:.0f} |")
         for s, r in rec.items():
             for ref in r.get("refused") or []:
                 L.append("")
@@ -209,11 +220,13 @@ def finish(res: dict, scales: list[int], out: Path) -> None:
     targets = []
     for s in scales:
         ov = by[s]["overhead"]
-        targets.append({"target": f"overhead a/b ≤ {TARGET_OVERHEAD} at ×{s}", "figure": f"{ov:.3f} CPU (wall median {by[s]['overhead_wall']:.3f}, wall min {by[s]['overhead_wall_min']:.3f})",
+        targets.append({"target": f"overhead a/b ≤ {TARGET_OVERHEAD} at ×{s}",
+                        "figure": f"{ov:.3f} CPU (wall median {by[s]['overhead_wall']:.3f}, wall min {by[s]['overhead_wall_min']:.3f})",
                         "held": ov <= TARGET_OVERHEAD})
     g = res["growth"]
     if g["a"] == g["a"]:
-        targets.append({"target": "growth ×10→×100 no worse than Material's", "figure": f"handbook {g['a']:.2f}, Material only {g['b']:.2f} (CPU; wall {g['a_wall']:.2f} vs {g['b_wall']:.2f})",
+        targets.append({"target": "growth ×10→×100 no worse than Material's",
+                        "figure": f"handbook {g['a']:.2f}, Material only {g['b']:.2f} (CPU; wall {g['a_wall']:.2f} vs {g['b_wall']:.2f})",
                         "held": g["a"] <= g["b"] * 1.0 + 1e-9})
     oa = res["own_assets"]["min_gz"]
     targets.append({"target": "own JS + CSS ≤ 20 KB gzipped", "figure": f"{oa} bytes ({kb(oa)})", "held": oa <= TARGET_OWN_ASSETS_GZ})
@@ -223,10 +236,12 @@ def finish(res: dict, scales: list[int], out: Path) -> None:
         per = lin["per_scale"]
         held = per[-1]["ms_per_answer"] <= per[-2]["ms_per_answer"] * 1.5
         targets.append({"target": "record page script time grows linearly with answers (per-answer time within 1.5× from scale to scale)",
-                        "figure": f"×{lin['from']}→×{lin['to']}: answers ×{lin['answers_ratio']:.2f} (fields ×{lin['fields_ratio']:.2f}), own script time ×{lin['time_ratio']:.2f}; "
+                        "figure": f"×{lin['from']}→×{lin['to']}: answers ×{lin['answers_ratio']:.2f} (fields ×{lin['fields_ratio']:.2f}), "
+                                  f"own script time ×{lin['time_ratio']:.2f}; "
                                   + ", ".join(f"×{p['scale']} {p['ms_per_answer'] * 1000:.1f} µs/answer" for p in per), "held": held})
     else:
-        targets.append({"target": "record page script time grows linearly with answers", "figure": f"not measured ({(res.get('record') or {}).get('skipped', 'no record page')})", "held": "not yet"})
+        targets.append({"target": "record page script time grows linearly with answers",
+                        "figure": f"not measured ({(res.get('record') or {}).get('skipped', 'no record page')})", "held": "not yet"})
     loads = {sc["scale"]: sc["capture"]["loads"] for sc in res["scales"]}
     targets.append({"target": "data loads and validates once per build", "figure": ", ".join(f"×{s}: {l}" for s, l in loads.items()),
                     "held": all(l == 1 for l in loads.values())})
@@ -237,12 +252,14 @@ def finish(res: dict, scales: list[int], out: Path) -> None:
     notes = res["notes"]
     for sc in res["scales"]:
         cap = sc["capture"]
-        notes.append(f"×{sc['scale']}: the data loaded and validated {'once' if cap['loads'] == 1 else str(cap['loads']) + ' times'} in the build, taking {cap['load_s']:.2f}s "
+        notes.append(f"×{sc['scale']}: the data loaded and validated {'once' if cap['loads'] == 1 else str(cap['loads']) + ' times'} in the build, "
+                     f"taking {cap['load_s']:.2f}s "
                      f"(`macros check`, in its own process with its imports: {sc['c']['cpu_s']['median']:.2f}s CPU); {cap['renders']} macro calls took "
                      f"{cap['render_s']:.2f}s. Material's navigation is {kb(sc['nav_bytes_index'])} of index.html, repeated in each of {sc['pages']} pages "
                      f"(about {kb(sc['nav_bytes_index'] * sc['pages'])} of a {kb(sc['site_bytes'])} site).")
     if 10 in by and 100 in by:
-        notes.append(f"From ×10 to ×100 the site has {by[100]['pages'] / by[10]['pages']:.1f}× the pages and {by[100]['counts']['case_studies'] / by[10]['counts']['case_studies']:.1f}× "
+        notes.append(f"From ×10 to ×100 the site has {by[100]['pages'] / by[10]['pages']:.1f}× the pages and "
+                     f"{by[100]['counts']['case_studies'] / by[10]['counts']['case_studies']:.1f}× "
                      f"the case studies, prompts and competency items; Material alone (b) took {g['b']:.2f}× the CPU time, the handbook (a) {g['a']:.2f}×, "
                      f"validation alone (c) {g['c']:.2f}×.")
     blocked = sum(len(v.get("blocked", [])) for v in (res.get("first_visit") or {}).values() if isinstance(v, dict))

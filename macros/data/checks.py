@@ -172,7 +172,8 @@ def _check_references(hb: Handbook, layers: list[dict[str, DataFile]], parsed: l
                     allowed = {v["id"] for v in facet["values"]}
                     for j, v in enumerate(values):
                         if v not in allowed:
-                            problems.append(_dangling(f, ("case_studies", i, "facets", facet_id, j), f"facets.{facet_id}", v, f"value of facet '{facet_id}'", allowed))
+                            problems.append(_dangling(f, ("case_studies", i, "facets", facet_id, j), f"facets.{facet_id}", v,
+                                                      f"value of facet '{facet_id}'", allowed))
 
         if "forms" in layer:
             _check_forms(hb, layer["forms"], broken, problems, claimed)
@@ -186,7 +187,8 @@ def _check_references(hb: Handbook, layers: list[dict[str, DataFile]], parsed: l
                 if other_id is None:
                     for j, it in enumerate(lst["items"]):
                         if "pairs_with" in it:
-                            problems.append(f.problem(("lists", i, "items", j, "pairs_with"), "is set but the list has no pairs_with; add the list's pairs_with or remove this", field="pairs_with"))
+                            problems.append(f.problem(("lists", i, "items", j, "pairs_with"),
+                                                      "is set but the list has no pairs_with; add the list's pairs_with or remove this", field="pairs_with"))
                     continue
                 other = hb.lists.get(other_id)
                 if other is None and broken & set(LIST_FILES):
@@ -202,7 +204,9 @@ def _check_references(hb: Handbook, layers: list[dict[str, DataFile]], parsed: l
                     if target not in other_ids:
                         problems.append(_dangling(f, ("lists", i, "items", j, "pairs_with"), "pairs_with", target, f"item of list '{other_id}'", other_ids))
                     elif other.get("pairs_with") == lst["id"] and other_ids[target].get("pairs_with") not in (None, it["id"]):
-                        problems.append(f.problem(("lists", i, "items", j, "pairs_with"), f"pairs with '{target}', but '{target}' pairs with '{other_ids[target]['pairs_with']}'; pairings must match both ways", field="pairs_with"))
+                        problems.append(f.problem(("lists", i, "items", j, "pairs_with"),
+                                                  f"pairs with '{target}', but '{target}' pairs with '{other_ids[target]['pairs_with']}'; "
+                                                  "pairings must match both ways", field="pairs_with"))
 
 
 def _check_forms(hb: Handbook, f: DataFile, broken: set[str], problems: list[Problem], claimed: dict[str, str]) -> None:
@@ -214,11 +218,13 @@ def _check_forms(hb: Handbook, f: DataFile, broken: set[str], problems: list[Pro
             problems.append(f.problem(base, "has no fields; expected fields, item_fields or rows", field="fields", key_line=True))
         has_items = "items_from" in form or "prompt_groups" in form
         if "item_fields" in form and not has_items:
-            problems.append(f.problem(base + ("item_fields",), "needs items to ask them about; add items_from or prompt_groups", field="item_fields", key_line=True))
+            problems.append(f.problem(base + ("item_fields",), "needs items to ask them about; add items_from or prompt_groups",
+                                      field="item_fields", key_line=True))
         if has_items and "item_fields" not in form:
             problems.append(f.problem(base, "has items but no item_fields to ask about them; add item_fields", field="item_fields", key_line=True))
         if "items_from" in form and "prompt_groups" in form:
-            problems.append(f.problem(base + ("prompt_groups",), "a form takes its items from items_from or prompt_groups, not both", field="prompt_groups", key_line=True))
+            problems.append(f.problem(base + ("prompt_groups",), "a form takes its items from items_from or prompt_groups, not both",
+                                      field="prompt_groups", key_line=True))
         src = form.get("items_from") or {}
         if "list" in src and src["list"] not in hb.lists and not (broken & set(LIST_FILES)):
             problems.append(_dangling(f, base + ("items_from", "list"), "items_from.list", src["list"], "list", hb.lists))
@@ -227,7 +233,8 @@ def _check_forms(hb: Handbook, f: DataFile, broken: set[str], problems: list[Pro
                 if "prompts" not in broken:
                     problems.append(_dangling(f, base + ("prompt_groups", j), "prompt_groups", g, "prompt group in data/prompts.yml", hb.prompt_groups))
             elif g in claimed:
-                problems.append(f.problem(base + ("prompt_groups", j), f"prompt group '{g}' already has its fields from {claimed[g]}; a group belongs to one form", field="prompt_groups"))
+                problems.append(f.problem(base + ("prompt_groups", j),
+                                          f"prompt group '{g}' already has its fields from {claimed[g]}; a group belongs to one form", field="prompt_groups"))
             else:
                 claimed[g] = f"form '{form['id']}' ({f.rel}:{f.loc.line(base + ('prompt_groups', j))})"
         for key in ("fields", "item_fields"):
@@ -255,7 +262,8 @@ def _check_logs(hb: Handbook, f: DataFile, problems: list[Problem]) -> None:
             if kind["id"] == "relationships":
                 problems.append(f.problem(here + ("id",), "'relationships' is where the log keeps its relationships; give this kind another id", field="id"))
             if ("form" in kind) == ("fields" in kind):
-                problems.append(f.problem(here, "needs its questions from a form (form: FORM-ID) or its own fields, one of the two", field="fields", key_line=True))
+                problems.append(f.problem(here, "needs its questions from a form (form: FORM-ID) or its own fields, one of the two",
+                                          field="fields", key_line=True))
                 continue
             if "form" in kind:
                 form = hb.forms.get(kind["form"])
@@ -263,7 +271,8 @@ def _check_logs(hb: Handbook, f: DataFile, problems: list[Problem]) -> None:
                     problems.append(_dangling(f, here + ("form",), "form", kind["form"], "form in data/forms.yml", hb.forms))
                     continue
                 if form.get("prompt_groups") or "rows" in form:
-                    problems.append(f.problem(here + ("form",), f"form '{kind['form']}' has prompt groups or rows; a log entry can take its questions only from a form with fields and items", field="form"))
+                    problems.append(f.problem(here + ("form",), f"form '{kind['form']}' has prompt groups or rows; "
+                                              "a log entry can take its questions only from a form with fields and items", field="form"))
                     continue
                 own = list(form.get("fields") or [])
                 all_fields = own + list(form.get("item_fields") or [])
@@ -273,12 +282,15 @@ def _check_logs(hb: Handbook, f: DataFile, problems: list[Problem]) -> None:
             for fd in all_fields:
                 if fd["type"] not in LOG_FIELD_TYPES:
                     where = here + (("form",) if "form" in kind else ("fields", all_fields.index(fd), "type"))
-                    problems.append(f.problem(where, f"field '{fd['id']}' is a {fd['type']} field; a log entry keeps only {', '.join(LOG_FIELD_TYPES)} fields", field="type"))
+                    problems.append(f.problem(where, f"field '{fd['id']}' is a {fd['type']} field; a log entry keeps only {', '.join(LOG_FIELD_TYPES)} fields",
+                                              field="type"))
             if not any(fd["id"] == "date" and fd["type"] == "date" for fd in own):
-                problems.append(f.problem(here, "has no date field; every entry is dated: add {id: date, type: date, label: Date}", field="fields", key_line=True))
+                problems.append(f.problem(here, "has no date field; every entry is dated: add {id: date, type: date, label: Date}",
+                                          field="fields", key_line=True))
             tf = kind.get("title_field")
             if tf is not None and not any(fd["id"] == tf and fd["type"] == "line" for fd in own):
-                problems.append(_dangling(f, here + ("title_field",), "title_field", tf, "line field of this entry", [fd["id"] for fd in own if fd["type"] == "line"]))
+                problems.append(_dangling(f, here + ("title_field",), "title_field", tf, "line field of this entry",
+                                          [fd["id"] for fd in own if fd["type"] == "line"]))
 
 
 def _check_fields(hb: Handbook, f: DataFile, path: tuple, fields: list, name: str, problems: list[Problem]) -> None:

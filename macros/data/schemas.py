@@ -142,7 +142,8 @@ def _local_case_numbers(schema: dict) -> dict:
     return {**schema, "properties": {**schema["properties"], "case_studies": cases}}
 
 
-_TYPE_NAMES = {"string": "text", "integer": "a whole number", "number": "a number", "array": "a list", "object": "a mapping (field: value)", "boolean": "true or false", "null": "nothing"}
+_TYPE_NAMES = {"string": "text", "integer": "a whole number", "number": "a number", "array": "a list", "object": "a mapping (field: value)",
+               "boolean": "true or false", "null": "nothing"}
 
 
 def _describe(value: Any) -> str:
@@ -188,7 +189,8 @@ def _schema_error_to_problem(f: DataFile, err) -> Problem:
     if v == "pattern" and schema.get("x-message"):
         return f.problem(path, schema["x-message"], field=field_name)
     if v == "pattern" and schema.get("pattern", "").startswith("^[a-z0-9]"):
-        return f.problem(path, f"'{err.instance}' is not a valid id; expected kebab-case: lower-case letters and digits joined by single hyphens, e.g. 'open-questions'", field=field_name)
+        return f.problem(path, f"'{err.instance}' is not a valid id; "
+                         "expected kebab-case: lower-case letters and digits joined by single hyphens, e.g. 'open-questions'", field=field_name)
     if v == "enum":
         return f.problem(path, f"'{err.instance}' is not allowed; expected one of: {', '.join(map(str, err.validator_value))}", field=field_name)
     if v == "minItems":
