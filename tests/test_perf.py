@@ -19,7 +19,8 @@ import yaml
 from conftest import ROOT, copy_project, handbook
 from webcheck import pages_of, ready, set_palette
 
-MATERIAL = re.compile(r"assets/javascripts/(bundle\.[0-9a-f]{8}\.min\.js|workers/|lunr/)|assets/stylesheets/(main|palette)\.[0-9a-f]{8}\.min\.css|assets/vendor/")
+MATERIAL = re.compile(r"assets/javascripts/(bundle\.[0-9a-f]{8}\.min\.js|workers/|lunr/)"
+                      r"|assets/stylesheets/(main|palette)\.[0-9a-f]{8}\.min\.css|assets/vendor/")
 OWN_JS = re.compile(r"assets/javascripts/handbook\.[0-9a-f]{8}\.min\.js$")
 OWN_CSS = re.compile(r"assets/stylesheets/handbook\.[0-9a-f]{8}\.min\.css$")
 PAGE_JS = re.compile(r"assets/javascripts/handbook-([a-z0-9-]+)\.[0-9a-f]{8}\.min\.js$")

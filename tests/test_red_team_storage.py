@@ -196,7 +196,7 @@ def test_an_old_export_with_an_over_long_answer_imports_without_it(site, page, t
     """An export made before the limit (250,000 characters in one answer) is not refused whole."""
     page.goto(site.as_uri() + "/record.html")
     import_file(page, tmp_path, v1({"grow-planner.topic": "Kept", NOTE_KEY: "z" * 250_000}), "old-export.json")
-    expect(page.locator("[data-hb-confirm-title]")).to_have_text("Import 1 answers from old-export.json?")
+    expect(page.locator("[data-hb-confirm-title]")).to_have_text("Import 1 answer from old-export.json?")
     body = page.locator("[data-hb-confirm-body]")
     expect(body).to_contain_text(f"1 answer is longer than the handbook keeps (over {MAX_ANSWER_CHARS:,} characters) and will be left out: '{NOTE_KEY}'")
     page.click("[data-hb-confirm-yes]")

@@ -390,7 +390,9 @@ def test_the_case_filter_says_what_the_catalogue_says_from_files(marked_site, br
         assert status.text_content() == f"{marker('case-studies.script.showing')} {shown} {total}"
         # two facets' values that no study has together: the "none" text
         first, second = pg.locator("select[data-facet]").all()[:2]
-        values = lambda s: [v for v in s.locator("option").evaluate_all("os => os.map(o => o.value)") if v]
+        def values(s):
+            return [v for v in s.locator("option").evaluate_all("os => os.map(o => o.value)") if v]
+
         none = False
         for a in values(first):
             for b in values(second):
