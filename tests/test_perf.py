@@ -193,15 +193,22 @@ def test_a_listed_file_that_is_missing_stops_the_build_with_its_name(tmp_path):
 OWN_REQUEST = re.compile(r"/assets/(javascripts|stylesheets)/(?!bundle\.|main\.|palette\.|workers/|lunr/)")
 
 
-def test_first_visit_fetches_our_code_as_two_files_and_the_search_dialog_has_a_name(served, browser):
+def _open_watching(browser, url: str):
+    """A fresh context and page at url, ready, with the paths it requested and its page errors so far
+    (both lists keep growing)."""
     ctx = browser.new_context()
     page = ctx.new_page()
     requested: list[str] = []
     page.on("request", lambda r: requested.append(urlparse(r.url).path))
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(served + "index.html", wait_until="load")
+    page.goto(url, wait_until="load")
     ready(page)
+    return ctx, page, requested, errors
+
+
+def test_first_visit_fetches_our_code_as_two_files_and_the_search_dialog_has_a_name(served, browser):
+    ctx, page, requested, errors = _open_watching(browser, served + "index.html")
     page.wait_for_load_state("networkidle")
     own = [p for p in requested if OWN_REQUEST.search(p)]
     assert len(own) == 2 and any(OWN_JS.search(p) for p in own) and any(OWN_CSS.search(p) for p in own), own
@@ -231,14 +238,7 @@ def test_after_instant_navigation_each_page_gets_the_bundles_its_components_need
     """Over HTTP Material can swap a page in without loading it (instant navigation), and then does
     not run the new page's script tags: loader.js fetches the page bundles, once each, in order, and
     the components are enhanced as on a page loaded afresh."""
-    ctx = browser.new_context()
-    page = ctx.new_page()
-    requested: list[str] = []
-    page.on("request", lambda r: requested.append(urlparse(r.url).path))
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(served + "index.html", wait_until="load")
-    ready(page)
+    ctx, page, requested, errors = _open_watching(browser, served + "index.html")
     page.evaluate("window.__hbSamePage = true")
     assert not [p for p in requested if PAGE_JS.search(p)]
     enhanced = """() => { const els = [...document.querySelectorAll('.md-content [data-module]')];

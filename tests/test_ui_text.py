@@ -334,25 +334,33 @@ def test_every_key_reaches_a_page(marked_site):
     assert not missing, f"never shown: {missing}"
 
 
-@pytest.mark.parametrize("name", PAGES)
-def test_no_english_from_the_catalogue_survives_a_marker_catalogue(marked_site, site, name):
-    """Built with every value of data/ui.yml replaced by a marker, no phrase of the real catalogue is
-    left in a page's chrome, unless the handbook's content says it too. Checked against the real build,
-    so the test cannot pass because a phrase was never on the page."""
+def _catalogue_phrases_left(real: str, marked: str) -> tuple[list[str], int]:
+    """The real catalogue's phrases that the real page shows and the marker page still shows (each
+    as "key: phrase"), and how many phrases were checked at all. Phrases the handbook's content also
+    says, and words too short to tell apart from content ("Any", "Of"), are not checked."""
     content = _content_text()
-    real, marked = _chrome(site / name), _chrome(marked_site / name)
     left, checked = [], 0
     for key, value in KEYS.items():
         for fragment in PLACEHOLDER.split(value)[::2]:
             fragment = " ".join(fragment.split()).strip(" ,.:;()")
             if len(fragment.split()) < 2 and len(fragment) < 6:
-                continue  # "Any", "Of", "and": too short to tell apart from content
+                continue
             if fragment in content:
                 continue
             if fragment in real:
                 checked += 1
                 if fragment in marked:
                     left.append(f"{key}: {fragment!r}")
+    return left, checked
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_no_english_from_the_catalogue_survives_a_marker_catalogue(marked_site, site, name):
+    """Built with every value of data/ui.yml replaced by a marker, no phrase of the real catalogue is
+    left in a page's chrome, unless the handbook's content says it too. Checked against the real build,
+    so the test cannot pass because a phrase was never on the page."""
+    real, marked = _chrome(site / name), _chrome(marked_site / name)
+    left, checked = _catalogue_phrases_left(real, marked)
     assert checked, f"{name}: no catalogue phrase on the page at all: the check would prove nothing"
     assert not left, f"{name} still says: {left}"
 
@@ -519,20 +527,8 @@ def test_no_english_from_the_catalogue_survives_the_scripts(marked_site, site, b
     and no phrase of the real catalogue that the real page then shows is left in the marker page.
     The markers of what the scripts said must be there (so the actions really happened)."""
     scenario, expected = SCRIPTED[name]
-    content = _content_text()
     real, marked = _after(browser, site, scenario), _after(browser, marked_site, scenario)
-    left, checked = [], 0
-    for key, value in KEYS.items():
-        for fragment in PLACEHOLDER.split(value)[::2]:
-            fragment = " ".join(fragment.split()).strip(" ,.:;()")
-            if len(fragment.split()) < 2 and len(fragment) < 6:
-                continue
-            if fragment in content:
-                continue
-            if fragment in real:
-                checked += 1
-                if fragment in marked:
-                    left.append(f"{key}: {fragment!r}")
+    left, checked = _catalogue_phrases_left(real, marked)
     assert checked, f"{name}: no catalogue phrase on the page at all: the check would prove nothing"
     assert not left, f"{name}: the scripts still say: {left}"
     missing = [k for k in expected if marker(k) not in marked]
