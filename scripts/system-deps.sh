@@ -1,7 +1,7 @@
 #!/bin/sh
 # Install the Debian packages the tests need, if they are missing: chromium (browser tests), nginx
 # (web-server tests) and LibreOffice Writer without its GUI (soffice opens the .docx the learning
-# record makes for a meeting, as a teacher's word processor would: tests/test_record_docx.py).
+# record makes for a meeting, as a teacher's word processor would: tests/test_learning_record_docx.py).
 set -e
 need=""
 command -v chromium >/dev/null 2>&1 || need="$need chromium"

@@ -577,7 +577,7 @@ def test_a_schools_local_ui_file_rewords_a_group_and_is_checked_like_the_core(tm
     assert f"{local / 'ui.yml'}:2: field 'title-school': is required but missing" in str(err.value), str(err.value)
 
 
-# ------------------------------------------------------------------ the learning record's script (learning-record.js, record-docx.js)
+# ------------------------------------------------------------------ the learning record's script (learning-record.js, learning-record-docx.js)
 
 RECORD_NS = "coaching-mentoring-handbook"
 RECORD_KEY = f"hb:{RECORD_NS}:answers"
@@ -704,7 +704,7 @@ def _catalogue_left(real: str, marked: str, content: str) -> tuple[list[str], li
 
 
 def test_the_learning_record_and_its_documents_say_only_what_the_catalogue_says(marked_site, site, browser, tmp_path):
-    """learning-record.js and record-docx.js hold no English of their own: with every value of data/ui.yml
+    """learning-record.js and learning-record-docx.js hold no English of their own: with every value of data/ui.yml
     replaced by a marker, the record after its script has run (answers, rows, ratings, snapshots, copies
     kept aside, confirmations, statuses), its Markdown export and its Word document keep none of the
     catalogue's phrases that the real build shows; and the script's markers are there, numbers filled."""

@@ -8,7 +8,7 @@
  * (the manifest indexed by key, how an answer is shown, the status line and the confirmation panel):
  *   the view (the component itself): the answers, progress, name and title block, the actions bar;
  *   chartPart: the coach and mentor ratings chart and its snapshots;
- *   exportPart: Markdown, "Download for a meeting" (.docx, written by record-docx.js, loaded only
+ *   exportPart: Markdown, "Download for a meeting" (.docx, written by learning-record-docx.js, loaded only
  *     when asked for);
  *   importPart: a backup file to restore (merge or replace, checked, previewed, never silent) and
  *     the copies kept aside in this browser. */
@@ -16,7 +16,7 @@
   "use strict";
 
   var hb = window.hb, store = hb.storage, ui = hb.ui, node = ui.el, ukDate = hb.ukDate, today = hb.today;
-  /* record-docx.js sits beside this script (or beside the bundle that holds it): it is loaded from
+  /* learning-record-docx.js sits beside this script (or beside the bundle that holds it): it is loaded from
    * there, the one way, when "Download for a meeting" is first pressed. */
   var HERE = document.currentScript && document.currentScript.src;
   var own = Object.prototype.hasOwnProperty;
@@ -485,7 +485,7 @@
   }
 
   /* The export part: what the learning record's downloads hold (the answered prompts, in the
-   * record's order): Markdown, and "Download for a meeting" (.docx, written by record-docx.js, loaded
+   * record's order): Markdown, and "Download for a meeting" (.docx, written by learning-record-docx.js, loaded
    * only when that button is pressed). */
   function exportPart(r, chart) {
     var manifest = r.manifest, NAME = r.NAME, shown = r.shown, answered = r.answered, say = r.say, t = r.t;
@@ -571,7 +571,7 @@
       return out.join("\n") + "\n";
     }
 
-    /* The same record as blocks for the document for a meeting (record-docx.js) */
+    /* The same record as blocks for the document for a meeting (learning-record-docx.js) */
     function docBlocks() {
       var m = recordModel(), b = [];
       b.push({ type: "title", text: title(m) });
@@ -602,11 +602,11 @@
       return b;
     }
 
-    /* record-docx.js, from the site's own folder, the first time it is needed */
+    /* learning-record-docx.js, from the site's own folder, the first time it is needed */
     function withDocx(then) {
       if (hb.docx) { then(); return; }
       var s = node("script");
-      try { s.src = new URL("record-docx.js", HERE).href; } catch (e) { failed(); return; }
+      try { s.src = new URL("learning-record-docx.js", HERE).href; } catch (e) { failed(); return; }
       s.onload = function () { if (hb.docx) then(); else failed(); };
       s.onerror = failed;
       document.head.appendChild(s);

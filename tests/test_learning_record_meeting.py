@@ -155,7 +155,7 @@ def test_download_for_a_meeting_is_a_word_document(site, phone, tmp_path):
     assert re.fullmatch(rf"learning-record-{NS}-\d{{4}}-\d\d-\d\d\.docx", d.suggested_filename)
     path = tmp_path / d.suggested_filename
     d.save_as(path)
-    from test_record_docx import check_package
+    from test_learning_record_docx import check_package
 
     parts = check_package(path)  # what Word is strict about: types, relationships, XML, schema order
     types = ElementTree.fromstring(parts["[Content_Types].xml"])

@@ -7,7 +7,7 @@
  * word/settings.xml (without it Word opens the file in "Compatibility Mode", as a Word 2007
  * document), docProps/core.xml (the document's title, which a PDF made from it keeps) and
  * word/_rels/document.xml.rels, stored uncompressed (a record is a few kilobytes of text).
- * tests/test_record_docx.py checks the package against what Word is strict about and opens it in
+ * tests/test_learning_record_docx.py checks the package against what Word is strict about and opens it in
  * LibreOffice.
  *
  * blocks: [{type: "title" | "h1" | "h2" | "h3" | "p" | "label" | "muted", text},

@@ -412,7 +412,7 @@ def test_the_package_check_finds_what_word_would_refuse(site, laptop, tmp_path):
 
 def test_twelve_answers_make_a_document_of_a_page_or_two(site, laptop, tmp_path):
     """As the printed record: as few pages as the answers need, not one per unanswered prompt."""
-    from test_record_meeting import TWELVE
+    from test_learning_record_meeting import TWELVE
 
     seed(laptop, site.as_uri() + "/", {**TWELVE, "record.name": "Jo Bloggs"})
     doc = download_docx(laptop, tmp_path)
