@@ -63,19 +63,3 @@ def test_abbreviation_expansion_on_keyboard_focus(site, page):
     shown = page.evaluate("e => getComputedStyle(e, '::after').content", abbr.element_handle())
     assert abbr.get_attribute("title") in shown
 
-
-def test_case_study_filter(site, page):
-    page.goto(site.as_uri() + "/case-studies.html")
-    ui = page.locator('[data-module="hb-case-filter"]')
-    assert ui.is_visible()
-    studies = page.locator("article.hb-case-study")
-    total = studies.count()
-    assert total == 7
-    select = ui.locator("select").first
-    options = select.locator("option")
-    values = [options.nth(i).get_attribute("value") for i in range(options.count())]
-    chosen = [v for v in values if v][0]
-    select.select_option(chosen)
-    visible = [studies.nth(i).is_visible() for i in range(total)]
-    assert 0 < sum(visible) < total
-    assert page.locator('[data-module="hb-case-filter"] [role="status"], [data-module="hb-case-filter"] [aria-live]').count() >= 1
