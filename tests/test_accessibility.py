@@ -78,3 +78,27 @@ def test_accessibility_statement_says_what_was_tested(site):
         assert words in text
     nav = (site / "index.html").read_text(encoding="utf-8")
     assert 'href="accessibility.html"' in nav  # in the navigation of every page
+
+
+
+def test_links_in_forms_off_the_screen_follow_a_palette_switch(site, served, page):
+    """After the reader switches to the dark palette, every link in every form, on the screen or far
+    down the page, has the colour it has when the page opens in the dark palette (with the forms'
+    content-visibility: auto, Chromium kept the light palette's #4051b5, on #1e2129, in the forms it
+    had skipped)."""
+    colours = """() => [...document.querySelectorAll('.hb-self-check a[href]')].map(a => ({
+        link: `${a.closest('form')?.dataset.hbForm}: ${a.textContent.trim()}`,
+        colour: getComputedStyle(a).color, below: a.getBoundingClientRect().top > innerHeight}))"""
+    page.goto(served + "getting-involved.html")
+    ready(page)
+    set_palette(page, "slate")
+    switched = page.evaluate(colours)
+    page.reload()
+    ready(page)
+    assert scheme(page) == "slate"
+    opened = page.evaluate(colours)
+    assert any(x["below"] for x in switched), "no form link below the first screen: the test would prove nothing"
+    assert [x["link"] for x in switched] == [x["link"] for x in opened]
+    wrong = [f"{a['link']}: {a['colour']} (opened in slate: {b['colour']})"
+             for a, b in zip(switched, opened) if a["colour"] != b["colour"]]
+    assert wrong == [], "links keep the light palette's colour after the switch:\n" + "\n".join(wrong)
