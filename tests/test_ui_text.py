@@ -134,6 +134,30 @@ def test_a_broken_catalogue_is_reported_with_file_and_line_by_load(tmp_path):
     _assert_reported(str(err.value), lines)
 
 
+def test_two_groups_script_texts_with_one_name_are_refused_with_both_places(tmp_path):
+    """Scripts find their texts by name alone (data-hb-i18n-NAME, the first on the page), so a name two
+    groups' script: texts share gave one script the other's words: on the learning record, storage.js's
+    'quoted' ('{key}') read the record's ('“{text}”') and showed "another handbook (“{text}”)". The
+    catalogue as merged then (storage's quoted-key named quoted) is refused, naming both lines."""
+    from macros.data import HandbookError, load
+
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    ui, schema = tmp_path / "data" / "ui.yml", tmp_path / "data" / "schema" / "ui.schema.json"
+    text = ui.read_text(encoding="utf-8")
+    assert text.count("    quoted-key: ") == 1
+    ui.write_text(text.replace("    quoted-key: ", "    quoted: "), encoding="utf-8")
+    schema.write_text(schema.read_text(encoding="utf-8").replace('"quoted-key"', '"quoted"'), encoding="utf-8")
+    lines = text.split("\n")
+    mine = next(i for i, line in enumerate(lines, 1) if line.startswith("    quoted-key: "))
+    theirs = next(i for i, line in enumerate(lines, 1) if line.startswith("    quoted: "))
+    with pytest.raises(HandbookError) as err:
+        load(tmp_path / "data")
+    msg = str(err.value)
+    assert f"data/ui.yml:{mine}: item 'storage': field 'script.quoted':" in msg, msg
+    assert f"'learning-record's (data/ui.yml:{theirs})" in msg, msg
+    assert "Traceback" not in msg
+
+
 def test_check_and_build_refuse_a_broken_catalogue_and_keep_the_old_site(tmp_path):
     proj = copy_project(tmp_path / "proj")
     site = tmp_path / "site"
@@ -422,9 +446,13 @@ def test_the_case_filter_says_what_the_catalogue_says_from_files(marked_site, br
 
 # What a reader meets once the page's scripts have run: the text shown, and the names and titles
 # screen readers read (not the data-hb-i18n-* sources themselves).
-SHOWN = """() => [document.title, document.body.innerText,
+# Forms off the screen are laid out only as they come near (content-visibility: auto, self-check.css), and
+# innerText leaves out what is not laid out: lay everything out first, as a reader scrolling down would.
+SHOWN = """() => { document.querySelectorAll("*").forEach(e => {
+    if (getComputedStyle(e).contentVisibility === "auto") e.style.contentVisibility = "visible"; });
+  return [document.title, document.body.innerText,
   ...Array.from(document.querySelectorAll("[aria-label], [title], [placeholder]")).flatMap(
-    e => ["aria-label", "title", "placeholder"].map(a => e.getAttribute(a) || ""))].join(" ")"""
+    e => ["aria-label", "title", "placeholder"].map(a => e.getAttribute(a) || ""))].join(" "); }"""
 
 
 def _saved_form(pg, base):

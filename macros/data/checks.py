@@ -48,6 +48,28 @@ def _check_glossary_terms(layers: list[dict[str, DataFile]], problems: list[Prob
                 first[key] = f"as '{t.get('id')}' in {f.rel}:{line}"
 
 
+def _check_ui_script_names(layers: list[dict[str, DataFile]], problems: list[Problem]) -> None:
+    """The texts scripts show share one name space per page: each is written as
+    data-hb-i18n-NAME (macros/ui_text.py, script_attrs), and hb.text(null, NAME) reads the first it
+    finds. So two groups' ``script:`` texts with one name would give one of the scripts the other's
+    words (its placeholders left unfilled): a name belongs to one group, across every layer."""
+    first: dict[str, tuple[str, str]] = {}  # name -> (group, where)
+    for layer in layers:
+        f = layer.get("ui")
+        for group, texts in (f.data.items() if f and isinstance(f.data, dict) else ()):
+            script = texts.get("script") if isinstance(texts, dict) else None
+            for name in (script if isinstance(script, dict) else ()):
+                line = f.loc.line((group, "script", name))
+                if name in first and first[name][0] != group:
+                    other, at = first[name]
+                    problems.append(Problem(f.rel, line, f"script text '{name}' of '{group}' has the name of one of "
+                                            f"'{other}'s ({at}): scripts find their texts by name alone "
+                                            f"(data-hb-i18n-{name}), so one would show the other's words; "
+                                            "give one of them another name (and change its script)", group, f"script.{name}"))
+                else:
+                    first.setdefault(name, (group, f"{f.rel}:{line}"))
+
+
 # Data items whose HTML ids a template writes: (data files, key, what, id prefix). List items are
 # added as LIST-ITEM (and LIST-PARENT-ITEM when nested), as the list templates write them.
 _HTML_ID_OWNERS = (

@@ -9,7 +9,7 @@ from typing import Iterable
 
 from ..errors import DataError, Problem
 from . import schemas
-from .checks import _check_case_numbers, _check_glossary_terms, _check_references
+from .checks import _check_case_numbers, _check_glossary_terms, _check_references, _check_ui_script_names
 from .model import DATA_FILES, LIST_FILES, Handbook, Origin
 from .yamlfile import DataFile, read_yaml
 
@@ -119,6 +119,7 @@ def load(data_dir: str | Path, extra_dirs: Iterable[str | Path] = ()) -> Handboo
     idx("sources", "references", "references", "reference")
     idx("glossary", "terms", "glossary", "glossary term")
     _check_glossary_terms(layers, problems)
+    _check_ui_script_names(layers, problems)
     idx("definitions", "definitions", "definitions", "definition")
     for lf in LIST_FILES:
         for layer in layers:

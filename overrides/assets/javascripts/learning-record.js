@@ -732,7 +732,7 @@
       importInput.value = "";
       if (!file) return;
       if (file.size > store.MAX_IMPORT_BYTES) {
-        say(t("import-too-large", { file: file.name }));
+        say(t("import-file-too-large", { file: file.name }));
         return;
       }
       var reader = new FileReader();

@@ -97,7 +97,7 @@
   /* A text of storage.js's, from the catalogue (data/ui.yml, storage: script:, on the page's footer). */
   function say(name, values) { return window.hb.text(null, name, values); }
   function number(n) { return n.toLocaleString(document.documentElement.lang || undefined); }
-  function quoted(k) { return say("quoted", { key: String(k).slice(0, 80) }); }
+  function quoted(k) { return say("quoted-key", { key: String(k).slice(0, 80) }); }
 
   /* Import: {error} if the file is not a set of answers; else the answers to import and the keys
    * of answers too long to keep (an export made before the limit), which are left out. */

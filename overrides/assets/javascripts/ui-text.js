@@ -15,6 +15,8 @@
  * it, else anywhere in the page (el may be null), and fills each {name} from the values (in one pass:
  * a value is never read as a placeholder). hb.plural(el, "answers", n, values) chooses the text
  * "answers-one" (n is 1) or "answers-other", with {count} filled.
+ * A name is found alone, whatever group it came from, so no two groups' script texts share one (the
+ * build refuses it: macros/data/checks.py, _check_ui_script_names); else one script shows the other's words.
  * A text the page does not have is a bug: it is reported in the console and its name is shown.
  */
 (function () {
