@@ -285,9 +285,7 @@ def test_without_javascript_the_footer_explains_and_print_hides_it(site, served,
         forms = p.locator("form[data-module=hb-self-check]")
         assert forms.count() > 0
         for i in range(forms.count()):
-            # a form off the screen is laid out only as it comes near (content-visibility: auto), and
-            # innerText leaves out what is not laid out: lay it out, as a reader scrolling to it would
-            text = forms.nth(i).evaluate("f => { f.style.contentVisibility = 'visible'; return f.innerText; }")
+            text = forms.nth(i).inner_text()
             assert "saved in this browser" not in text and "saved only in this browser" not in text, text[-300:]
             assert "nothing" in text.lower() and "saved" in text, text[-300:]
     finally:

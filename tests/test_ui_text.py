@@ -446,13 +446,9 @@ def test_the_case_filter_says_what_the_catalogue_says_from_files(marked_site, br
 
 # What a reader meets once the page's scripts have run: the text shown, and the names and titles
 # screen readers read (not the data-hb-i18n-* sources themselves).
-# Forms off the screen are laid out only as they come near (content-visibility: auto, self-check.css), and
-# innerText leaves out what is not laid out: lay everything out first, as a reader scrolling down would.
-SHOWN = """() => { document.querySelectorAll("*").forEach(e => {
-    if (getComputedStyle(e).contentVisibility === "auto") e.style.contentVisibility = "visible"; });
-  return [document.title, document.body.innerText,
+SHOWN = """() => [document.title, document.body.innerText,
   ...Array.from(document.querySelectorAll("[aria-label], [title], [placeholder]")).flatMap(
-    e => ["aria-label", "title", "placeholder"].map(a => e.getAttribute(a) || ""))].join(" "); }"""
+    e => ["aria-label", "title", "placeholder"].map(a => e.getAttribute(a) || ""))].join(" ")"""
 
 
 def _saved_form(pg, base):
