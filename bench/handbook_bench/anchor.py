@@ -14,6 +14,7 @@ import yaml
 from .common import PY, ROOT, log, read_config
 
 CAPTURE_HOOK = Path(__file__).resolve().parent / "capture_hook.py"
+THEME_HOOK = Path(__file__).resolve().parent / "theme_hook.py"  # the theme's words for (b), which has no macros
 
 
 def make_anchor(proj_a: Path, proj_b: Path, env: dict) -> dict:
@@ -51,7 +52,7 @@ def make_anchor(proj_a: Path, proj_b: Path, env: dict) -> dict:
     shutil.copyfile(shim, dest)
     # the same config with the macros plugin removed (every other plugin and setting kept)
     plugins = [p for p in (cfg.get("plugins") or []) if not (p == "macros" or (isinstance(p, dict) and "macros" in p))]
-    (proj_b / "mkdocs.bench-b.yml").write_text("INHERIT: mkdocs.yml\n" + yaml.safe_dump({"plugins": plugins, "hooks": hooks}),
+    (proj_b / "mkdocs.bench-b.yml").write_text("INHERIT: mkdocs.yml\n" + yaml.safe_dump({"plugins": plugins, "hooks": hooks + [str(THEME_HOOK)]}),
                                                encoding="utf-8")
     for f in ("mkdocs.bench-capture.yml", "capture-stats.json"):
         (proj_b / f).unlink(missing_ok=True)
