@@ -402,3 +402,15 @@ def test_search_in_the_browser_leads_to_guidance_first(site, page, query):
 
 
 # A figure of definitions naming an unknown definition: tests/test_validation.py (fixture handbook).
+
+
+def test_no_link_holds_another_link(site):
+    """A link inside a link is not HTML: the browser closes the outer one at the inner one, so the
+    outer link loses the rest of its name. The learning record's "Go to this prompt" link names its
+    prompt, whose text may mention a figure (linked everywhere else)."""
+    nested = []
+    for path in sorted(site.glob("*.html")):
+        raw = path.read_text(encoding="utf-8")
+        for m in re.finditer(r"<a\b[^>]*>((?:(?!</a>).)*?)<a\b", raw, re.S):
+            nested.append((path.name, normalise(m.group(0))[:120]))
+    assert nested == []
