@@ -153,12 +153,13 @@ class Renderer:
 
         return self._xref_re.sub(sub, html)
 
-    def text(self, value: str) -> Markup:
+    def text(self, value: str, links: bool = True) -> Markup:
         """Escape plain text, mark up every glossary abbreviation in it and link its 'Figure N' and
         'Case study N' (once per distinct text and page: labels such as 'Your notes' recur thousands
         of times in a large handbook). Terms are found in the text itself, not in its escaped form,
-        so a term never matches inside an entity."""
-        xref = self._xref_re is not None and not self._in_cite
+        so a term never matches inside an entity. links=False for text inside a link (a link
+        cannot hold another)."""
+        xref = links and self._xref_re is not None and not self._in_cite
         key = (value, self.link("index.md")) if xref else value
         out = self._texts.get(key)
         if out is None:

@@ -68,7 +68,24 @@ def page_text(path: Path) -> str:
     return normalise(body)
 
 
+# comments, a script or style element, or a <template> that holds no other <template> (innermost first)
+_UNSEEN = re.compile(r"<!--.*?-->|<(script|style)\b[^>]*>.*?</\1\s*>|<template\b[^>]*>(?:(?!<template\b).)*?</template\s*>",
+                     re.S | re.I)
+
+
+def unseen_removed(html_text: str) -> str:
+    """The markup without what a reader never sees as text: comments and the content of <script>,
+    <style> and <template> (the learning record's JSON manifest is a <template>, and so are the
+    rows a script clones). Nested templates go innermost first, so the outer one's rest goes too."""
+    while True:
+        out = _UNSEEN.sub(" ", html_text)
+        if out == html_text:
+            return out
+        html_text = out
+
+
 def normalise(s: str) -> str:
+    s = unseen_removed(s)
     s = re.sub(r"</?(abbr|a|strong|em|cite|span|code|b|i)\b[^>]*>", "", s)
     s = re.sub(r"<[^>]+>", " ", s)
     s = html.unescape(s)

@@ -151,3 +151,34 @@ def test_without_javascript_the_reserved_frames_stay_out_of_sight(site, served, 
         assert page.locator(".hb-record__chart-table").is_visible()
     finally:
         ctx.close()
+
+
+#: Scrolls the article's last link into view at the bottom of the window, then gives the page ten
+#: frames and a moment to lay out what came near; returns where the link was and where it is now.
+SCROLL_TO_LAST_LINK = """async () => {
+  const links = document.querySelectorAll('.md-content article a[href]');
+  const a = links[links.length - 1];
+  a.scrollIntoView({block: 'end'});
+  const before = Math.round(a.getBoundingClientRect().top);
+  for (let i = 0; i < 10; i++) await new Promise(r => requestAnimationFrame(() => r()));
+  await new Promise(r => setTimeout(r, 200));
+  return [a.getAttribute('href'), before, Math.round(a.getBoundingClientRect().top)];
+}"""
+
+
+def test_a_link_scrolled_to_stays_where_it_is(site, page):
+    """A reader who jumps down a page (a link to a heading, find in page, the End key) and clicks a
+    link finds it where it was drawn: nothing above it changes size as it comes into view. Forms
+    laid out only as they came near (`content-visibility: auto` with a guessed height) did: on the
+    case studies a citation moved 448 px up three frames after it was scrolled to, and a click there
+    landed on other text (tests/test_offline_zip.py::test_browse_by_links_from_files, now and then)."""
+    pages = [n for n in pages_of(site) if 'data-module="hb-self-check"' in (site / n).read_text(encoding="utf-8")]
+    assert "case-studies.html" in pages, pages
+    moved = []
+    for name in pages:
+        page.goto((site / name).as_uri())
+        ready(page)
+        href, before, after = page.evaluate(SCROLL_TO_LAST_LINK)
+        if before != after:
+            moved.append(f"{name}: {href} from y={before} to y={after}")
+    assert moved == [], "links moved after they were scrolled into view:\n" + "\n".join(moved)
