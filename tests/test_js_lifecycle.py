@@ -41,9 +41,13 @@ COUNT = """() => {
 
 
 def nav_to(page, title: str, url: str) -> None:
+    # the address changes before Material swaps the content in: wait for the old article to go, then
+    # for every component of the new one to be enhanced (its page bundle may still be loading)
+    page.evaluate("document.querySelector('.md-content article').setAttribute('data-test-old', '')")
     page.locator(".md-nav--primary").get_by_role("link", name=title, exact=True).click()
     expect(page).to_have_url(re.compile(re.escape(url) + "$"))
-    page.wait_for_function("() => [...document.querySelectorAll('[data-module]')].every(el => el.hasAttribute('data-hb-init'))")
+    page.wait_for_function("() => !document.querySelector('[data-test-old]') && document.querySelector('.md-content article')"
+                           " && [...document.querySelectorAll('[data-module]')].every(el => el.hasAttribute('data-hb-init'))")
 
 
 def live(page) -> dict:
