@@ -3,7 +3,7 @@
 Headings, labels, buttons, hints, screen-reader names and empty states are looked up by key
 (``"case-studies.filter-legend"``: component, then name) instead of being written in the templates,
 so a second language is a data file, not a code change. The catalogue is a data file like the others:
-``macros/data.py`` reads it and checks it against ``data/schema/ui.schema.json`` (a missing, unknown or
+``macros/data/`` reads it and checks it against ``data/schema/ui.schema.json`` (a missing, unknown or
 misspelt key, or a value that lost one of its ``{placeholders}``, is reported with its file and line by
 the build and by ``python -m macros check``). A local data folder's ``ui.yml`` (a school's edition)
 replaces the values it gives, key by key.
@@ -52,7 +52,7 @@ def catalogue(layers: Iterable[dict[str, Any]]) -> dict:
 
 
 def from_handbook(hb, md: Callable[[str], Markup]) -> "UiText":
-    """The catalogue of a loaded Handbook (macros/data.py reads and checks every layer's ui.yml);
+    """The catalogue of a loaded Handbook (macros/data/ reads and checks every layer's ui.yml);
     ``md`` escapes text for Markdown (macros/render.py's filter of that name)."""
     return UiText(catalogue(layer["ui"].data for layer in hb.layers if "ui" in layer), md)
 
