@@ -6,10 +6,13 @@ set -e
 need=""
 command -v chromium >/dev/null 2>&1 || need="$need chromium"
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need="$need nginx"
-command -v soffice >/dev/null 2>&1 || need="$need libreoffice-writer-nogui"
-[ -z "$need" ] && exit 0
+office=""
+command -v soffice >/dev/null 2>&1 || office="libreoffice-writer-nogui"
+[ -z "$need$office" ] && exit 0
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-echo "installing:$need"
+echo "installing:$need $office"
 $SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $need >/dev/null
+[ -z "$need" ] || DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $need >/dev/null
+# LibreOffice without its recommended extras (Java, GUI bits): converting a .docx needs none of them
+[ -z "$office" ] || DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $office >/dev/null
