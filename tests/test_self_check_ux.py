@@ -263,6 +263,7 @@ def test_a_radio_answer_is_marked_saved_beside_its_question(site, sized):
 def test_saved_is_announced_once_per_field_not_per_keystroke(site, page):
     page.goto(site.as_uri() + "/coaching.html")
     region = '[data-hb-form="grow-planner"] [data-hb-status] [role="status"]'
+    page.wait_for_selector(region, state="attached")  # components start just after the first paint
     page.evaluate("""s => { window.__said = []; new MutationObserver(() => window.__said.push(document.querySelector(s).textContent))
         .observe(document.querySelector(s), {childList: true, characterData: true, subtree: true}); }""", region)
     topic = page.locator("#hb-grow-planner--topic")
@@ -287,6 +288,7 @@ def test_kept_for_this_visit_is_said_once_not_per_keystroke(site, browser):
     page = ctx.new_page()
     page.goto(site.as_uri() + "/coaching.html")
     region = '[data-hb-form="grow-planner"] [data-hb-status] [role="status"]'
+    page.wait_for_selector(region, state="attached")  # components start just after the first paint
     page.evaluate("""s => { window.__said = []; new MutationObserver(() => window.__said.push(document.querySelector(s).textContent))
         .observe(document.querySelector(s), {childList: true, characterData: true, subtree: true}); }""", region)
     page.locator("#hb-grow-planner--topic").click()
