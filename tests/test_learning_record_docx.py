@@ -18,6 +18,8 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
+
+from conftest import watch_errors
 from playwright.sync_api import expect
 
 from test_self_check import KEY, NS, stored
@@ -67,9 +69,7 @@ def pdf_pages(doc: Path, out: Path):
 @pytest.fixture
 def laptop(browser):
     ctx = browser.new_context(viewport=LAPTOP, accept_downloads=True)
-    pg = ctx.new_page()
-    pg.js_errors = []
-    pg.on("pageerror", lambda e: pg.js_errors.append(str(e)))
+    pg = watch_errors(ctx.new_page())
     yield pg
     ctx.close()
 

@@ -12,6 +12,8 @@ import zipfile
 from xml.etree import ElementTree
 
 import pytest
+
+from conftest import watch_errors
 from playwright.sync_api import expect
 
 from test_self_check import KEY, NS, stored
@@ -47,9 +49,7 @@ def seed(page, base: str, answers: dict) -> None:
 @pytest.fixture
 def phone(browser):
     ctx = browser.new_context(viewport=PHONE, accept_downloads=True)
-    pg = ctx.new_page()
-    pg.js_errors = []
-    pg.on("pageerror", lambda e: pg.js_errors.append(str(e)))
+    pg = watch_errors(ctx.new_page())
     yield pg
     ctx.close()
 
