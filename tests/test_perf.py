@@ -72,6 +72,9 @@ def test_every_page_loads_our_stylesheet_our_core_script_and_only_the_page_bundl
             seen[g].add(name)
         for src in sources:  # the one-per-component files are not fetched one by one
             assert not re.search(r'(src|href)="[^"]*' + re.escape(src) + '"', html), (name, src)
+        # Material's bundle deferred too: the text is shown before it is fetched and run
+        bundle = re.search(r'<script\b[^>]*src="[^"]*assets/javascripts/bundle\.[^"]*"[^>]*>', html).group(0)
+        assert " defer" in bundle, (name, bundle)
         # every script of ours deferred (none blocks the first paint), after Material's bundle (our
         # code subscribes to its document$)
         for src in own_js:
