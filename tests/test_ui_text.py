@@ -398,7 +398,7 @@ def test_marker_text_arrives_as_text_never_as_markup(marked_site, name):
     assert NASTY in html.unescape(normalise(raw)) or NASTY in html.unescape(raw)
 
 
-def test_the_case_filter_says_what_the_catalogue_says_from_files(marked_site, browser):
+def test_the_case_studies_filter_says_what_the_catalogue_says_from_files(marked_site, browser):
     """ui-text.js end to end: the filter's status comes from data/ui.yml (case-studies: script:), written
     into the filter's markup, opened from file:// with no request anywhere."""
     from webcheck import ready
@@ -411,7 +411,7 @@ def test_the_case_filter_says_what_the_catalogue_says_from_files(marked_site, br
     try:
         pg.goto((marked_site / "case-studies.html").as_uri())
         ready(pg)
-        status = pg.locator(".hb-case-filter [role=status]")
+        status = pg.locator("[data-module=hb-case-studies] [role=status]")
         total = pg.locator("[data-hb-case-row]").count()
         assert status.text_content() == f"{marker('case-studies.script.showing')} {total} {total}"
         select = pg.locator("select[data-facet]").first
