@@ -158,8 +158,8 @@
   /* A confirmation panel in the page's markup (hidden until asked): nothing changes until its
    * yes (or alt) button is pressed; its no button or Escape cancels and calls cancelled(). Focus
    * returns to what opened it; an `opener` button says (aria-expanded) whether the panel is open.
-   * parts: {title, body, yes, no, alt?, opener?, cancelled}. Returns {open(o), close()}, where
-   * o: {title, body: [lines], yes?: label, onYes, alt?: label, onAlt?, from, focus?: "no"}. */
+   * parts: {title, body?, yes, no, alt?, opener?, cancelled}. Returns {open(o), close()}, where
+   * o: {title, body?: [lines], yes?: label, onYes, alt?: label, onAlt?, from?, focus?: "no"}. */
   function confirmPanel(box, parts) {
     var onYes = null, onAlt = null, back = null;
     function expanded(on) { if (parts.opener) parts.opener.setAttribute("aria-expanded", String(on)); }
@@ -184,7 +184,7 @@
     return {
       open: function (o) {
         parts.title.textContent = o.title;
-        paras(parts.body, o.body);
+        if (parts.body) paras(parts.body, o.body || []);
         if (o.yes) parts.yes.textContent = o.yes;
         onYes = o.onYes;
         if (parts.alt) {
