@@ -782,3 +782,64 @@ def test_the_learning_records_script_texts_are_all_asked_for():
     assert not have - asked - built, f"texts no script asks for: {sorted(have - asked - built)}"
     for stem in ("summary-", "row-title", "kind-", '"changes-"', '"merge-"', '"replace-"', '"-unsaved"'):
         assert stem in js, stem  # the built names are still built
+
+
+# ------------------------------------------------------------------ a second language is data
+
+
+@pytest.fixture(scope="module")
+def other_language_site(tmp_path_factory) -> Path:
+    """The fixture handbook as an edition in another language: theme.language de in its mkdocs.yml
+    (Material's German words and the pages' <html lang>) and the marker catalogue as its ui.yml."""
+    from conftest import fixture_project
+
+    proj = fixture_project(tmp_path_factory.mktemp("ui-language") / "handbook")
+    cfg = proj / "mkdocs.yml"
+    text = cfg.read_text(encoding="utf-8")
+    assert "\n  language: en\n" in text
+    cfg.write_text(text.replace("\n  language: en\n", "\n  language: de\n", 1), encoding="utf-8")
+    (proj / "data" / "ui.yml").write_text(yaml.safe_dump(_marked(CATALOGUE), allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8")
+    out = proj / "site"
+    r = handbook("build", "-d", str(out), cwd=proj)
+    assert r.returncode == 0, r.stdout + r.stderr
+    return out
+
+
+def test_scripts_take_the_language_from_the_page_and_the_catalogue(other_language_site, browser, tmp_path):
+    """No script has a language of its own (it had en-GB): numbers follow the page's language (from
+    theme.language), a moment is written in the catalogue's words (handbook: script: date-time) and a
+    Word document made in the browser declares the page's language. So a second language is data."""
+    import zipfile
+
+    from conftest import watch_errors
+    from webcheck import ready
+
+    ctx = browser.new_context(timezone_id="Europe/London", accept_downloads=True)
+    pg = ctx.new_page()
+    watch_errors(pg)
+    try:
+        pg.goto((other_language_site / "record.html").as_uri())
+        ready(pg)
+        assert pg.evaluate("document.documentElement.lang") == "de"
+        # a copy of 1,234 characters kept aside (storage.js) on 2 January 2026 at 03:04 (UTC: London's winter time)
+        key = "hb:fixture-handbook:backup:2026-01-02T03-04-05-006Z:0badc0de"
+        pg.evaluate("([k, v]) => localStorage.setItem(k, v)", [key, "x" * 1234])
+        pg.reload()
+        ready(pg)
+        kept = pg.locator(f'[data-hb-backup="{key}"]')
+        text = kept.text_content()
+        date = f"{marker('handbook.script.date')} 2 {marker('handbook.script.month-1')} 2026"
+        assert f"{marker('learning-record.script.kept-on')} {marker('handbook.script.date-time')} {date} 03:04" in text
+        assert f"{marker('learning-record.script.kept-details')} {marker('learning-record.script.kind-corrupt')} 1.234 " in text
+        with pg.expect_download() as dl:
+            pg.get_by_role("button", name=marker("learning-record.download-docx")).click()
+        doc = tmp_path / "record.docx"
+        dl.value.save_as(doc)
+        with zipfile.ZipFile(doc) as z:
+            core, styles = z.read("docProps/core.xml").decode("utf-8"), z.read("word/styles.xml").decode("utf-8")
+        assert "<dc:language>de</dc:language>" in core, core
+        assert '<w:lang w:val="de"/>' in styles
+        assert "en-GB" not in core + styles
+        assert pg.js_errors == [], pg.js_errors
+    finally:
+        ctx.close()
