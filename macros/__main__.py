@@ -16,6 +16,7 @@ import contextlib
 import ctypes
 import errno
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -279,11 +280,29 @@ def _is_handbook_zip(path: Path) -> bool:
     return bool(names) and all(n == ZIP_START or n.startswith("handbook/") for n in names)
 
 
-def _start_file(site_name: str) -> str:
+def _start_file(site_name: str, ui, lang: str) -> str:
+    """The zip's start file: ``ui`` is the interface's words (a ui_text.UiText), ``lang`` the language of
+    the built pages."""
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
     env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=select_autoescape(default=True))
-    return env.get_template("offline-zip/offline-start.html").render(site_name=site_name)
+    return env.get_template("offline-zip/offline-start.html").render(site_name=site_name, ui=ui, lang=lang)
+
+
+def _start_words(s: settings.Settings, site: Path):
+    """The words and language the start file shares with the pages just built: the catalogue the build
+    read (data/ui.yml and any local folder's, checked again here: the build passed, so they load), and
+    the <html lang> the theme gave the home page (from theme.language)."""
+    from markupsafe import escape
+
+    from .ui_text import from_handbook
+
+    ui = from_handbook(load(s.data_dir, s.local_data), escape)
+    try:
+        found = re.search(r'<html\b[^>]*\blang="([^"]+)"', (site / "index.html").read_text(encoding="utf-8"))
+    except OSError:
+        found = None
+    return ui, found.group(1) if found else "en"
 
 
 def make_zip(s: settings.Settings, out: Path) -> Path:
@@ -296,10 +315,10 @@ def make_zip(s: settings.Settings, out: Path) -> Path:
             raise BuildError(f"refusing to write {_shown(out)}: it is {what} or inside it. Nothing was changed.")
     if out.exists() and not _is_handbook_zip(out):
         raise BuildError(f"refusing to overwrite {_shown(out)}: it is not a handbook zip an earlier `zip` made. Nothing was changed.")
-    site_name = s.site_name or "The handbook"
     with tempfile.TemporaryDirectory() as tmp:
         site = Path(tmp) / "handbook"
         build(s, site, quiet=True)
+        start = _start_file(s.site_name, *_start_words(s, site))
         prefix = f".{out.name}.tmp-"
         try:
             out.parent.mkdir(parents=True, exist_ok=True)
@@ -315,7 +334,7 @@ def make_zip(s: settings.Settings, out: Path) -> Path:
         try:
             with os.fdopen(fd, "wb") as f, _locked(part_path):
                 with zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED) as z:
-                    z.writestr(ZIP_START, _start_file(site_name))
+                    z.writestr(ZIP_START, start)
                     for p in sorted(site.rglob("*")):
                         rel = p.relative_to(site)
                         if p.is_file() and rel.as_posix() not in ZIP_LEAVES_OUT:

@@ -120,11 +120,11 @@ def record_answers(page, base):
     scroll_to(page, "#record-coaching")
 
 
-def case_filter(page, base):
+def case_studies_filter(page, base):
     page.goto(base + "case-studies.html")
-    page.select_option("#filter-approach", "mentoring")
+    page.get_by_label("Approach", exact=True).select_option("mentoring")
     page.wait_for_function("location.search.includes('mentoring') || location.hash.includes('mentoring')")
-    scroll_to(page, ".hb-case-filter")
+    scroll_to(page, ".hb-case-studies__filter")
 
 
 # (file name, screen, how to get there)
@@ -133,7 +133,7 @@ SHOTS = [
     ("self-check-laptop.png", LAPTOP, self_check),
     ("record-laptop.png", LAPTOP, record_chart),
     ("record-phone.png", PHONE, record_answers),
-    ("case-studies-filter-phone.png", PHONE, case_filter),
+    ("case-studies-filter-phone.png", PHONE, case_studies_filter),
 ]
 
 

@@ -1,9 +1,10 @@
-"""The case studies component (macros/templates/case-studies/, case-filter.js, data/case-studies.yml),
-in Debian's chromium at a phone's 390x844 and a laptop's 1366x768: the index (a table like
+"""The case studies component (macros/templates/case-studies/, case-studies.js, case-studies.css,
+data/case-studies.yml), in Debian's chromium at a phone's 390x844 and a laptop's 1366x768: the index (a table like
 Material's on a laptop, cards on a phone, no word broken), facet tags, and the filter (a frame in the
 HTML so nothing moves, an empty state with "Clear filters", the choice kept in the address, the
 table of contents following it). Its rendering from data is in tests/test_render.py, its words in
-tests/test_ui_text.py, its keyboard use in tests/test_keyboard.py.
+tests/test_ui_text.py, its keyboard use in tests/test_keyboard.py. The filter's lists are found as a
+reader finds them, by their labels (the facets' labels in data/case-studies.yml).
 """
 from __future__ import annotations
 
@@ -11,25 +12,31 @@ import re
 
 import pytest
 
+from playwright.sync_api import expect
 from test_screens import LAPTOP, PHONE, SCREENS, BROKEN_WORDS, content_width, open_page, rows_of, visible_count  # noqa: F401
 from webcheck import ready
 
 
+def facet(pg, label: str):
+    """One of the filter's lists, by its label."""
+    return pg.get_by_role("combobox", name=label, exact=True)
+
+
 def test_case_study_filter(site, page):
     page.goto(site.as_uri() + "/case-studies.html")
-    ui = page.locator('[data-module="hb-case-filter"]')
+    ui = page.get_by_role("group", name="Show case studies by")
     assert ui.is_visible()
     studies = page.locator("article.hb-case-study")
     total = studies.count()
     assert total == 7
-    select = ui.locator("select").first
+    select = ui.get_by_role("combobox").first
     options = select.locator("option")
     values = [options.nth(i).get_attribute("value") for i in range(options.count())]
     chosen = [v for v in values if v][0]
     select.select_option(chosen)
     visible = [studies.nth(i).is_visible() for i in range(total)]
     assert 0 < sum(visible) < total
-    assert page.locator('[data-module="hb-case-filter"] [role="status"], [data-module="hb-case-filter"] [aria-live]').count() >= 1
+    assert page.get_by_role("status").filter(has_text=f"Showing {sum(visible)} of {total} case studies.").count() == 1
 
 
 # ------------------------------------------------------------------------------------- case studies
@@ -117,16 +124,16 @@ def test_filter_frame_is_in_the_html_so_nothing_moves(site, open_page):
     """At a phone's size: the filter is shown by the HTML itself, with the count it will show; the index
     is exactly where it is without the script, and the page's layout shift is at most 0.05."""
     html = (site / "case-studies.html").read_text(encoding="utf-8")
-    frame = re.search(r'<div class="hb-case-filter"[^>]*>', html).group(0)
+    frame = re.search(r'<div [^>]*data-module="hb-case-studies"[^>]*>', html).group(0)
     assert "hidden" not in frame
     assert "Showing 7 of 7 case studies." in html
-    where = """() => ['.hb-case-filter', '.hb-case-index', 'article.hb-case-study']
+    where = """() => ['[data-module=hb-case-studies]', '.hb-case-index', 'article.hb-case-study']
         .map(s => { const b = document.querySelector(s).getBoundingClientRect(); return [Math.round(b.top + scrollY), Math.round(b.height)]; })"""
-    # without the script: the handbook's bundle (which holds case-filter.js) or the file itself when unbundled
-    bare = open_page(site.as_uri() + "/case-studies.html", PHONE, block=["**/case-filter.js", "**/assets/javascripts/handbook.*.min.js"])
-    assert bare.evaluate("!document.querySelector('.hb-case-filter').hasAttribute('data-hb-init')")
+    # without the script: the handbook's bundle (which holds case-studies.js) or the file itself when unbundled
+    bare = open_page(site.as_uri() + "/case-studies.html", PHONE, block=["**/case-studies.js", "**/assets/javascripts/handbook.*.min.js"])
+    assert bare.evaluate("!document.querySelector('[data-module=hb-case-studies]').hasAttribute('data-hb-init')")
     enhanced = open_page(site.as_uri() + "/case-studies.html", PHONE)
-    assert enhanced.evaluate("document.querySelector('.hb-case-filter').hasAttribute('data-hb-init')")
+    assert enhanced.evaluate("document.querySelector('[data-module=hb-case-studies]').hasAttribute('data-hb-init')")
     assert enhanced.evaluate(where) == bare.evaluate(where)
     shift = enhanced.evaluate("""() => new Promise(resolve => {
         let total = 0;
@@ -146,12 +153,13 @@ def _shown(pg) -> tuple[int, int, int]:
 @pytest.mark.parametrize("screen", SCREENS)
 def test_filter_empty_state_and_clear_filters(screen, site, open_page):
     pg = open_page(site.as_uri() + "/case-studies.html", SCREENS[screen])
-    status = pg.locator(".hb-case-filter [role=status]")
+    status = pg.locator("[data-module=hb-case-studies]").get_by_role("status")
     clear = pg.get_by_role("button", name="Clear filters")
     assert not clear.is_visible()  # nothing to clear yet
-    pg.select_option("#filter-approach", "mentoring")
+    approach = facet(pg, "Approach")
+    approach.select_option("mentoring")
     assert clear.is_visible() and _shown(pg) == (3, 3, 3)
-    pg.select_option("#filter-country", "canada")  # no mentoring-only study from Canada
+    facet(pg, "Country").select_option("canada")  # no mentoring-only study from Canada
     assert _shown(pg) == (0, 0, 0)
     assert "No case study matches" in status.inner_text()
     assert not pg.locator(".hb-case-index").is_visible()  # no empty table left behind
@@ -162,7 +170,7 @@ def test_filter_empty_state_and_clear_filters(screen, site, open_page):
     assert _shown(pg) == (7, 7, 7)
     assert status.inner_text() == "Showing 7 of 7 case studies."
     assert not clear.is_visible()
-    assert pg.evaluate("document.activeElement.id") == "filter-approach"  # focus is not lost with the button
+    expect(approach).to_be_focused()  # focus is not lost with the button
     assert "?" not in pg.url
     assert pg.js_errors == []
 
@@ -171,18 +179,18 @@ def test_filter_empty_state_and_clear_filters(screen, site, open_page):
 def test_filter_choice_is_kept_in_the_address(how, site, served, open_page):
     base = site.as_uri() + "/" if how == "file" else served
     pg = open_page(base + "case-studies.html", PHONE)
-    pg.select_option("#filter-approach", "mentoring")
-    pg.select_option("#filter-country", "wales")
+    facet(pg, "Approach").select_option("mentoring")
+    facet(pg, "Country").select_option("wales")
     assert pg.url.endswith("case-studies.html?approach=mentoring&country=wales")
     pg.reload()
     ready(pg)
-    assert pg.input_value("#filter-approach") == "mentoring" and pg.input_value("#filter-country") == "wales"
+    assert facet(pg, "Approach").input_value() == "mentoring" and facet(pg, "Country").input_value() == "wales"
     assert _shown(pg) == (2, 2, 2)
     # a shared link, with Material's search highlight and a value that is not an option
     shared = open_page(base + "case-studies.html?h=triplet&approach=%3Cscript%3E&country=wales", PHONE)
-    assert shared.input_value("#filter-approach") == "" and shared.input_value("#filter-country") == "wales"
+    assert facet(shared, "Approach").input_value() == "" and facet(shared, "Country").input_value() == "wales"
     assert _shown(shared) == (4, 4, 4)
-    shared.select_option("#filter-phase", "primary")
+    facet(shared, "Phase or setting").select_option("primary")
     assert "h=triplet" in shared.url and "phase=primary" in shared.url
     assert pg.js_errors == [] and shared.js_errors == []
 
@@ -193,7 +201,7 @@ def test_filter_survives_instant_navigation_and_anchors(served, open_page):
     links. An anchor keeps the choice, and so do leaving the page and coming back with Back. (With no
     site_url the sitemap is empty, so Material loads other pages in full rather than instantly.)"""
     pg = open_page(served + "case-studies.html", LAPTOP)
-    pg.select_option("#filter-approach", "mentoring")
+    facet(pg, "Approach").select_option("mentoring")
     link = pg.locator("[data-hb-case-row]:visible a").first
     target = "#" + link.get_attribute("href").split("#", 1)[1]
     link.click()
@@ -205,9 +213,9 @@ def test_filter_survives_instant_navigation_and_anchors(served, open_page):
     pg.wait_for_url("**/glossary.html")
     ready(pg)
     pg.go_back()
-    pg.wait_for_function("() => location.pathname.endsWith('case-studies.html') && document.querySelector('#filter-approach')")
+    pg.wait_for_function("() => location.pathname.endsWith('case-studies.html')")
     ready(pg)
-    pg.wait_for_function("document.querySelector('#filter-approach').value === 'mentoring'")
+    expect(facet(pg, "Approach")).to_have_value("mentoring")
     assert _shown(pg) == (3, 3, 3)
     assert pg.js_errors == []
 
@@ -218,7 +226,7 @@ def test_table_of_contents_follows_the_filter(how, site, served, open_page):
     pg = open_page((site.as_uri() + "/" if how == "file" else served) + "case-studies.html", LAPTOP)
     toc = ".md-sidebar--secondary .md-nav__link[href*='#case-study-']"
     assert visible_count(pg, toc) == 7
-    pg.select_option("#filter-approach", "coaching")
+    facet(pg, "Approach").select_option("coaching")
     shown = pg.evaluate("[...document.querySelectorAll('article.hb-case-study')].filter(a => a.checkVisibility()).map(a => '#' + a.dataset.hbCaseStudy)")
     in_toc = pg.evaluate("s => [...document.querySelectorAll(s)].filter(a => a.checkVisibility()).map(a => a.hash)", toc)
     assert len(shown) == 3 and in_toc == shown

@@ -8,6 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from conftest import ROOT
 from test_self_check import KEY, stored
 
 LOG = "coaching-log"
@@ -148,6 +149,35 @@ def test_removing_a_relationship_asks_first_and_cancel_keeps_it(base, page):
     page.locator("[data-hb-log-status]").get_by_role("button", name="Undo").click()
     expect(page.locator("[data-hb-log-relationship] [data-hb-log-entry]")).to_have_count(1)
     assert len(rows(page, REL)) == 1 and rows(page, GROW)[0]["topic"] == "Plan"
+
+
+def test_the_remove_question_is_the_handbooks_shared_panel(base, page):
+    """The question asked before a relationship goes is hb.ui.confirm's, as in the privacy footer and the
+    learning record: its button says whether the question is open and which panel it opens; Cancel and
+    Escape close it, clear the last message and give the focus back to the button."""
+    log_page(page, base)
+    sec = add_relationship(page, "Coaching with A.")
+    expect(page.locator("[data-hb-log-status]")).to_contain_text("Coaching with A.")  # the "added" message
+    remove = sec.locator('[data-hb-log-action="remove-relationship"]')
+    confirm = sec.locator("[data-hb-log-confirm]")
+    expect(remove).to_have_attribute("aria-expanded", "false")
+    expect(remove).to_have_attribute("aria-controls", confirm.get_attribute("id"))
+    expect(page.locator("#" + confirm.get_attribute("id"))).to_have_count(1)  # one panel per relationship, its own id
+    for close in ("Cancel", "Escape"):
+        remove.click()
+        expect(remove).to_have_attribute("aria-expanded", "true")
+        expect(confirm.get_by_role("button", name="Cancel")).to_be_focused()
+        if close == "Escape":
+            page.keyboard.press("Escape")
+        else:
+            confirm.get_by_role("button", name="Cancel").click()
+        expect(confirm).to_be_hidden()
+        expect(remove).to_have_attribute("aria-expanded", "false")
+        expect(remove).to_be_focused()
+        expect(page.locator("[data-hb-log-status]")).to_have_text("")
+    assert len(rows(page, REL)) == 1
+    js = (ROOT / "overrides" / "assets" / "javascripts" / "coaching-log.js").read_text(encoding="utf-8")
+    assert "hb.ui.confirm(" in js and '"Escape"' not in js  # no second copy of the panel's keys
 
 
 def test_an_empty_label_is_refused_where_it_is_typed(base, page):
@@ -325,7 +355,7 @@ def test_the_log_fits_the_screen(site, browser, width, height):
         page.locator('[data-hb-log-action="remove-relationship"]').click()
         overflow = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
         assert overflow[0] <= overflow[1], overflow
-        for sel in ('[data-hb-log-action="remove-entry"]', '[data-hb-log-action="confirm-remove"]', "[data-hb-log-rel-label]"):
+        for sel in ('[data-hb-log-action="remove-entry"]', '[data-hb-log-confirm-yes]', "[data-hb-log-rel-label]"):
             box = page.locator(sel).first.bounding_box()
             assert box["x"] >= 0 and box["x"] + box["width"] <= width, (sel, box)
     finally:

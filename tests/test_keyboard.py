@@ -83,12 +83,12 @@ def test_case_study_filter_works_from_the_keyboard(site, served, page):
     ready(page)
     studies = page.locator("article.hb-case-study")
     total = studies.count()
-    tab_to(page, "[data-module=hb-case-filter] select", 200, "the case-study filter's first select")
+    tab_to(page, "[data-module=hb-case-studies] select", 200, "the case-study filter's first select")
     page.keyboard.press("ArrowDown")
     assert page.evaluate("document.activeElement.value") != ""
     shown = sum(studies.nth(i).is_visible() for i in range(total))
     assert 0 < shown < total
-    status = page.locator("[data-module=hb-case-filter] [role=status]")
+    status = page.locator("[data-module=hb-case-studies] [role=status]")
     assert f"Showing {shown} of {total}" in status.inner_text()
     page.keyboard.press("ArrowUp")  # back to "Any"
     assert sum(studies.nth(i).is_visible() for i in range(total)) == total

@@ -142,7 +142,7 @@ def test_without_javascript_the_reserved_frames_stay_out_of_sight(site, served, 
     page = ctx.new_page()
     try:
         page.goto(served + "case-studies.html")
-        assert page.locator(".hb-case-filter").evaluate("el => getComputedStyle(el).display") == "none"
+        assert page.locator("[data-module=hb-case-studies]").evaluate("el => getComputedStyle(el).display") == "none"
         assert page.locator("table.hb-case-index").is_visible()
         page.goto(served + "record.html")
         for sel in ("[data-hb-actions]", "[data-hb-progress-panel]", "[data-hb-chart-svg]"):

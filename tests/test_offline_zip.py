@@ -99,3 +99,29 @@ def test_an_answer_is_saved_from_files(unzipped, page):
     ready(page)
     page.wait_for_function("() => document.querySelector('.md-content').innerText.includes('Saved from the USB stick')", timeout=10000)
     assert page.js_errors == []
+
+
+def test_the_start_file_speaks_the_editions_language(tmp_path):
+    """A translated edition (theme.language and a local ui.yml, README: translating) gets a start file
+    in its words and language, from the same catalogue as its pages."""
+    from conftest import fixture_project
+
+    proj = fixture_project(tmp_path / "handbook")
+    cfg = proj / "mkdocs.yml"
+    text = cfg.read_text(encoding="utf-8")
+    assert "\n  language: en\n" in text and "\n    local_data: []\n" in text
+    text = text.replace("\n  language: en\n", "\n  language: cy\n", 1).replace("\n    local_data: []\n", "\n    local_data: [cymraeg]\n", 1)
+    cfg.write_text(text, encoding="utf-8")
+    (proj / "cymraeg").mkdir()
+    (proj / "cymraeg" / "ui.yml").write_text(
+        "offline-zip:\n  open: Agor y llawlyfr\n"
+        "  keep-beside: \"Cadwch y ffeil hon wrth ymyl y ffolder {folder}; neu agorwch {index}.\"\n", encoding="utf-8")
+    archive = tmp_path / "offline.zip"
+    r = handbook("zip", "-o", str(archive), cwd=proj)
+    assert r.returncode == 0, r.stdout + r.stderr
+    with zipfile.ZipFile(archive) as z:
+        start = z.read(START).decode("utf-8")
+    assert '<html lang="cy">' in start
+    assert '<a href="handbook/index.html">Agor y llawlyfr</a>' in start
+    assert "Cadwch y ffeil hon wrth ymyl y ffolder <code>handbook</code>; neu agorwch <code>handbook/index.html</code>." in start
+    assert "Open the handbook</a>" not in start and "Keep this file" not in start

@@ -98,7 +98,7 @@ def test_the_core_script_holds_no_page_bundle_code_and_each_page_bundle_its_own(
         for module in spec["modules"]:
             if module == f"hb-{name}":  # the component the bundle registers
                 assert f'register("{module}"' in text and f'register("{module}"' not in core, (name, module)
-    assert 'register("hb-privacy"' in core and 'register("hb-case-filter"' in core
+    assert 'register("hb-privacy"' in core and 'register("hb-case-studies"' in core
 
 
 def test_palette_colours_come_without_materials_palette_stylesheet(site):
@@ -177,8 +177,8 @@ def test_bundle_keeps_mkdocs_yml_order_and_takes_files_added_there(tmp_path):
     js = next((tmp_path / "site" / "assets" / "javascripts").glob("handbook.*.min.js")).read_text(encoding="utf-8")
     css = next((tmp_path / "site" / "assets" / "stylesheets").glob("handbook.*.min.css")).read_text(encoding="utf-8")
     # handbook.js (window.hb = ...) first, then the probe, then storage.js's and the case filter's code
-    assert js.index("register:") < js.index("probe-ran") < js.index("hb-case-filter")
-    assert css.index(".hb-probe-rule") < css.index(".hb-case-filter")
+    assert js.index("register:") < js.index("probe-ran") < js.index("hb-case-studies")
+    assert css.index(".hb-probe-rule") < css.index(".hb-case-studies__")
     assert "#010203" in css or "rgb(1, 2, 3)" in css or "rgb(1,2,3)" in css
 
 

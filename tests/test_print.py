@@ -12,7 +12,7 @@ from webcheck import pages_of, ready, set_palette, first_answer_box
 
 # The site's chrome: none of it may print.
 CHROME = [".md-header", ".md-tabs", ".md-sidebar", ".md-search", ".md-footer", ".md-top", ".md-skip",
-          "[data-md-component=palette]", ".md-typeset .headerlink", ".hb-case-filter"]
+          "[data-md-component=palette]", ".md-typeset .headerlink", "[data-module=hb-case-studies]"]
 
 
 def pdf_text(data: bytes) -> str:

@@ -46,7 +46,7 @@ def test_storage_unavailable_banner_forms_still_work_and_export_works(base, brow
     dl.value.save_as(p)
     assert json.loads(p.read_text())["handbook"] == NS
     # Material's own scripts may complain that storage is blocked; ours must not fail
-    ours = [e for e in errors if re.search(r"javascripts/(handbook|storage|self-check|learning-record|case-filter)(\.[0-9a-f]{8}\.min)?\.js", e)]
+    ours = [e for e in errors if re.search(r"javascripts/(handbook|storage|self-check|learning-record|case-studies)(\.[0-9a-f]{8}\.min)?\.js", e)]
     assert ours == [], ours
     ctx.close()
 

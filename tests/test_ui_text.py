@@ -177,9 +177,9 @@ def test_check_and_build_refuse_a_broken_catalogue_and_keep_the_old_site(tmp_pat
 
 TEMPLATES = sorted([*(ROOT / "macros" / "templates").rglob("*.html"), ROOT / "overrides" / "404.html",
                     ROOT / "overrides" / "main.html", *(ROOT / "overrides" / "partials").glob("*.html")])
-# Not yet from the catalogue (see /work/notes/ui.md): the page `serve` shows while a build fails (it must
-# show even when data/ui.yml is what broke) and the offline zip's start file (written by `zip`, not the build).
-NOT_YET = {"serve-error.html", "offline-start.html"}
+# Not from the catalogue: the page `serve` shows while a build fails, which must show even when data/ui.yml
+# is what broke (macros/templates/serve-errors/serve-error.html says so too).
+NOT_YET = {"serve-error.html"}
 VISIBLE_ATTRS = {"aria-label", "title", "alt", "placeholder", "label", "data-hb-empty"}
 JINJA = re.compile(r"\{#.*?#\}|\{%.*?%\}|\{\{.*?\}\}", re.S)
 LITERAL = re.compile(r"'([^'\\]*)'|\"([^\"\\]*)\"")
@@ -350,11 +350,13 @@ PAGES = ["case-studies.html", "glossary.html", "record.html", "404.html", "getti
 
 # Shown only in a school's edition (extra.handbook.contacts): tests/test_school.py builds one.
 ONLY_IN_A_SCHOOL_EDITION = {"contacts.title-school"}
+# Shown only by the offline zip's start file, outside the site (test_the_offline_zips_start_file_...).
+ONLY_IN_THE_ZIP = {k for k in KEYS if k.startswith("offline-zip.")}
 
 
 def test_every_key_reaches_a_page(marked_site):
     everything = "".join(_chrome(p) for p in marked_site.rglob("*.html") if "assets" not in p.parts)
-    missing = sorted(k for k in KEYS if marker(k) not in everything and k not in ONLY_IN_A_SCHOOL_EDITION)
+    missing = sorted(k for k in KEYS if marker(k) not in everything and k not in ONLY_IN_A_SCHOOL_EDITION | ONLY_IN_THE_ZIP)
     assert not missing, f"never shown: {missing}"
 
 
@@ -398,7 +400,7 @@ def test_marker_text_arrives_as_text_never_as_markup(marked_site, name):
     assert NASTY in html.unescape(normalise(raw)) or NASTY in html.unescape(raw)
 
 
-def test_the_case_filter_says_what_the_catalogue_says_from_files(marked_site, browser):
+def test_the_case_studies_filter_says_what_the_catalogue_says_from_files(marked_site, browser):
     """ui-text.js end to end: the filter's status comes from data/ui.yml (case-studies: script:), written
     into the filter's markup, opened from file:// with no request anywhere."""
     from webcheck import ready
@@ -411,7 +413,7 @@ def test_the_case_filter_says_what_the_catalogue_says_from_files(marked_site, br
     try:
         pg.goto((marked_site / "case-studies.html").as_uri())
         ready(pg)
-        status = pg.locator(".hb-case-filter [role=status]")
+        status = pg.locator("[data-module=hb-case-studies] [role=status]")
         total = pg.locator("[data-hb-case-row]").count()
         assert status.text_content() == f"{marker('case-studies.script.showing')} {total} {total}"
         select = pg.locator("select[data-facet]").first
@@ -782,3 +784,86 @@ def test_the_learning_records_script_texts_are_all_asked_for():
     assert not have - asked - built, f"texts no script asks for: {sorted(have - asked - built)}"
     for stem in ("summary-", "row-title", "kind-", '"changes-"', '"merge-"', '"replace-"', '"-unsaved"'):
         assert stem in js, stem  # the built names are still built
+
+
+# ------------------------------------------------------------------ a second language is data
+
+
+@pytest.fixture(scope="module")
+def other_language_site(tmp_path_factory) -> Path:
+    """The fixture handbook as an edition in another language: theme.language de in its mkdocs.yml
+    (Material's German words and the pages' <html lang>) and the marker catalogue as its ui.yml."""
+    from conftest import fixture_project
+
+    proj = fixture_project(tmp_path_factory.mktemp("ui-language") / "handbook")
+    cfg = proj / "mkdocs.yml"
+    text = cfg.read_text(encoding="utf-8")
+    assert "\n  language: en\n" in text
+    cfg.write_text(text.replace("\n  language: en\n", "\n  language: de\n", 1), encoding="utf-8")
+    (proj / "data" / "ui.yml").write_text(yaml.safe_dump(_marked(CATALOGUE), allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8")
+    out = proj / "site"
+    r = handbook("build", "-d", str(out), cwd=proj)
+    assert r.returncode == 0, r.stdout + r.stderr
+    return out
+
+
+def test_scripts_take_the_language_from_the_page_and_the_catalogue(other_language_site, browser, tmp_path):
+    """No script has a language of its own (it had en-GB): numbers follow the page's language (from
+    theme.language), a moment is written in the catalogue's words (handbook: script: date-time) and a
+    Word document made in the browser declares the page's language. So a second language is data."""
+    import zipfile
+
+    from conftest import watch_errors
+    from webcheck import ready
+
+    ctx = browser.new_context(timezone_id="Europe/London", accept_downloads=True)
+    pg = ctx.new_page()
+    watch_errors(pg)
+    try:
+        pg.goto((other_language_site / "record.html").as_uri())
+        ready(pg)
+        assert pg.evaluate("document.documentElement.lang") == "de"
+        # a copy of 1,234 characters kept aside (storage.js) on 2 January 2026 at 03:04 (UTC: London's winter time)
+        key = "hb:fixture-handbook:backup:2026-01-02T03-04-05-006Z:0badc0de"
+        pg.evaluate("([k, v]) => localStorage.setItem(k, v)", [key, "x" * 1234])
+        pg.reload()
+        ready(pg)
+        kept = pg.locator(f'[data-hb-backup="{key}"]')
+        text = kept.text_content()
+        date = f"{marker('handbook.script.date')} 2 {marker('handbook.script.month-1')} 2026"
+        assert f"{marker('learning-record.script.kept-on')} {marker('handbook.script.date-time')} {date} 03:04" in text
+        assert f"{marker('learning-record.script.kept-details')} {marker('learning-record.script.kind-corrupt')} 1.234 " in text
+        with pg.expect_download() as dl:
+            pg.get_by_role("button", name=marker("learning-record.download-docx")).click()
+        doc = tmp_path / "record.docx"
+        dl.value.save_as(doc)
+        with zipfile.ZipFile(doc) as z:
+            core, styles = z.read("docProps/core.xml").decode("utf-8"), z.read("word/styles.xml").decode("utf-8")
+        assert "<dc:language>de</dc:language>" in core, core
+        assert '<w:lang w:val="de"/>' in styles
+        assert "en-GB" not in core + styles
+        assert pg.js_errors == [], pg.js_errors
+    finally:
+        ctx.close()
+
+
+# ------------------------------------------------------------------ the offline zip's start file
+
+
+@pytest.mark.unit
+def test_the_offline_zips_start_file_takes_its_words_from_the_catalogue():
+    """`python -m macros zip` writes "Open the handbook.html" beside the handbook/ folder: its words are
+    the catalogue's (offline-zip:), escaped, and its language the built pages' (theme.language)."""
+    from macros.__main__ import _start_file
+    from macros.ui_text import UiText
+
+    page = _start_file("<Site & Co>", UiText(_marked(CATALOGUE)), "cy")
+    assert '<html lang="cy">' in page
+    assert "<title>&lt;Site &amp; Co&gt;</title>" in page
+    shown = html.unescape(page)
+    assert ONLY_IN_THE_ZIP and all(marker(k) in shown for k in ONLY_IN_THE_ZIP), shown
+    assert NASTY not in page  # markers arrive as text
+    assert "<code>handbook</code>" in page and "<code>handbook/index.html</code>" in page  # the names it puts in
+    # no words of its own: every letter outside the markup, the site's name and the markers is gone
+    words = re.sub(r"<[^>]*>|⟦[^⟧]*⟧|Site|Co|handbook(/index\.html)?", " ", shown.split("<body>", 1)[1])
+    assert not re.findall(r"[A-Za-z]{2,}", words), words

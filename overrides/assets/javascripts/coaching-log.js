@@ -217,7 +217,7 @@
         });
       });
       place(relBox, rels.map(function (r) {
-        var sec = oldRels[r.id] || fromTemplate(relTemplate);
+        var sec = oldRels[r.id] || newRelationship();
         sec.hbRow = r.id;
         var input = sec.querySelector("[data-hb-log-rel-label]");
         var v = wanted(relKey, r, "label");
@@ -238,6 +238,28 @@
         var items = entriesFor(k, rowsOf(k.key), existing(k.list));
         place(k.list, items);
         k.list.hidden = !items.length;
+      });
+    }
+
+    /* A relationship's section, with its question before it is removed (hb.ui.confirm: Cancel or
+     * Escape keeps it and gives the focus back to its button, which says whether the question is open). */
+    function newRelationship() {
+      var sec = fromTemplate(relTemplate);
+      var box = sec.querySelector("[data-hb-log-confirm]");
+      sec.hbConfirm = hb.ui.confirm(box, {
+        title: box.querySelector("[data-hb-log-confirm-text]"),
+        yes: box.querySelector("[data-hb-log-confirm-yes]"), no: box.querySelector("[data-hb-log-confirm-no]"),
+        opener: sec.querySelector('[data-hb-log-action="remove-relationship"]'),
+        cancelled: function () { tell(""); }
+      });
+      return sec;
+    }
+
+    function askToRemove(sec) {
+      var n = sec.querySelector("[data-hb-log-rel-entries]").children.length;
+      sec.hbConfirm.open({
+        title: hb.plural(null, "confirm-relationship", n, { name: sec.querySelector("[data-hb-log-rel-title]").textContent }),
+        onYes: function () { removeRelationship(sec); }, focus: "no"
       });
     }
 
@@ -333,25 +355,11 @@
       if (action === "add-relationship") addRelationship();
       else if (action === "add-entry") addEntry(kinds[b.getAttribute("data-hb-log-kind")], sec);
       else if (action === "remove-entry") removeEntry(entryOf(b));
-      else if (action === "remove-relationship") {
-        var n = sec.querySelector("[data-hb-log-rel-entries]").children.length;
-        var confirm = sec.querySelector("[data-hb-log-confirm]");
-        confirm.querySelector("[data-hb-log-confirm-text]").textContent = hb.plural(null, "confirm-relationship", n,
-          { name: sec.querySelector("[data-hb-log-rel-title]").textContent });
-        confirm.hidden = false;
-        confirm.querySelector('[data-hb-log-action="cancel-remove"]').focus();
-      } else if (action === "cancel-remove") {
-        b.closest("[data-hb-log-confirm]").hidden = true;
-        sec.querySelector('[data-hb-log-action="remove-relationship"]').focus();
-      } else if (action === "confirm-remove") removeRelationship(sec);
+      else if (action === "remove-relationship") askToRemove(sec);
     });
 
     root.addEventListener("keydown", function (e) {
-      if (e.key === "Escape" && e.target.closest && e.target.closest("[data-hb-log-confirm]")) {
-        var sec = e.target.closest("[data-hb-log-relationship]");
-        sec.querySelector("[data-hb-log-confirm]").hidden = true;
-        sec.querySelector('[data-hb-log-action="remove-relationship"]').focus();
-      } else if (e.key === "Enter" && e.target.hasAttribute && e.target.hasAttribute("data-hb-log-new-label")) {
+      if (e.key === "Enter" && e.target.hasAttribute && e.target.hasAttribute("data-hb-log-new-label")) {
         e.preventDefault();
         tell("");
         addRelationship();

@@ -110,10 +110,31 @@
     return dateText(d, mo, y);
   }
 
+  function twoDigits(n) { return ("0" + n).slice(-2); }
+
+  /* A moment (a Date) as the handbook shows it: "2 January 2026 at 03:04", this computer's local
+   * time, in the catalogue's words and order (handbook: script: date-time). */
+  function dateTime(when) {
+    return window.hb.text(null, "date-time", {
+      date: dateText(when.getDate(), when.getMonth() + 1, when.getFullYear()),
+      time: twoDigits(when.getHours()) + ":" + twoDigits(when.getMinutes())
+    });
+  }
+
+  /* The page's language (<html lang>, which the build sets from mkdocs.yml's theme.language): what
+   * numbers are written in, and what a document made in the browser declares. No script names a
+   * language of its own, so another language is a matter of data (README: translating). */
+  function language() { return document.documentElement.lang || "en"; }
+
+  /* 1234 -> "1,234" (en), "1.234" (de). */
+  function number(n) {
+    try { return Number(n).toLocaleString(language()); } catch (e) { return String(n); }
+  }
+
   /* Today in this computer's time zone, as <input type=date> writes it: "2026-11-25". */
   function today() {
     var d = new Date();
-    return d.getFullYear() + "-" + ("0" + (d.getMonth() + 1)).slice(-2) + "-" + ("0" + d.getDate()).slice(-2);
+    return d.getFullYear() + "-" + twoDigits(d.getMonth() + 1) + "-" + twoDigits(d.getDate());
   }
 
   /* ---- hb.ui: elements, messages and confirmations made the same way everywhere */
@@ -158,8 +179,8 @@
   /* A confirmation panel in the page's markup (hidden until asked): nothing changes until its
    * yes (or alt) button is pressed; its no button or Escape cancels and calls cancelled(). Focus
    * returns to what opened it; an `opener` button says (aria-expanded) whether the panel is open.
-   * parts: {title, body, yes, no, alt?, opener?, cancelled}. Returns {open(o), close()}, where
-   * o: {title, body: [lines], yes?: label, onYes, alt?: label, onAlt?, from, focus?: "no"}. */
+   * parts: {title, body?, yes, no, alt?, opener?, cancelled}. Returns {open(o), close()}, where
+   * o: {title, body?: [lines], yes?: label, onYes, alt?: label, onAlt?, from?, focus?: "no"}. */
   function confirmPanel(box, parts) {
     var onYes = null, onAlt = null, back = null;
     function expanded(on) { if (parts.opener) parts.opener.setAttribute("aria-expanded", String(on)); }
@@ -184,7 +205,7 @@
     return {
       open: function (o) {
         parts.title.textContent = o.title;
-        paras(parts.body, o.body);
+        if (parts.body) paras(parts.body, o.body || []);
         if (o.yes) parts.yes.textContent = o.yes;
         onYes = o.onYes;
         if (parts.alt) {
@@ -238,7 +259,10 @@
   window.hb = {
     /* "2026-11-25" -> "25 November 2026" (see ukDate above); for forms, the record and summaries. */
     ukDate: ukDate,
+    dateTime: dateTime,
     today: today,
+    language: language,
+    number: number,
     /* Register a component: fn(rootElement, teardown) runs once per element with data-module=name. */
     register: function (name, fn) {
       components[name] = fn;

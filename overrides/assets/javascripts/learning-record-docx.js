@@ -146,10 +146,11 @@
   }
 
   /* names: the names Word lists the handbook's own two styles by ({label, muted}), in the page's
-   * language (data/ui.yml: learning-record.script.docx-style-label and docx-style-note) */
-  function styles(names) {
+   * language (data/ui.yml: learning-record.script.docx-style-label and docx-style-note); lang: the
+   * language the text is in (the page's, hb.language()), for Word's spelling and grammar */
+  function styles(names, lang) {
     return '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:styles ' + W + ">" +
-    '<w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="Calibri" w:hAnsi="Calibri" w:eastAsia="Calibri" w:cs="Calibri"/><w:sz w:val="22"/><w:szCs w:val="22"/><w:lang w:val="en-GB"/></w:rPr></w:rPrDefault>' +
+    '<w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="Calibri" w:hAnsi="Calibri" w:eastAsia="Calibri" w:cs="Calibri"/><w:sz w:val="22"/><w:szCs w:val="22"/><w:lang w:val="' + esc(lang) + '"/></w:rPr></w:rPrDefault>' +
     '<w:pPrDefault><w:pPr><w:spacing w:after="120" w:line="264" w:lineRule="auto"/></w:pPr></w:pPrDefault></w:docDefaults>' +
     '<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/></w:style>' +
     style("Title", "Title", '<w:spacing w:after="120"/>', '<w:b/><w:sz w:val="40"/><w:szCs w:val="40"/>', "<w:qFormat/>") +
@@ -190,13 +191,13 @@
     "</w:compat></w:settings>";
 
   /* The title and language, and when it was made (no author: the name is in the title if given) */
-  function coreXml(title, when) {
+  function coreXml(title, lang, when) {
     var d = (when || new Date()).toISOString().replace(/\.\d+Z$/, "Z");
     return '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' +
       '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" ' +
       'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" ' +
       'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">' +
-      "<dc:title>" + esc(title) + "</dc:title><dc:language>en-GB</dc:language>" +
+      "<dc:title>" + esc(title) + "</dc:title><dc:language>" + esc(lang) + "</dc:language>" +
       '<dcterms:created xsi:type="dcterms:W3CDTF">' + d + "</dcterms:created>" +
       '<dcterms:modified xsi:type="dcterms:W3CDTF">' + d + "</dcterms:modified>" +
       "</cp:coreProperties>";
@@ -205,15 +206,17 @@
   window.hb = window.hb || {};
   window.hb.docx = {
     TYPE: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    /* blocks (and the names of the two styles of its own, {label, muted}) -> Blob of a .docx */
-    build: function (blocks, names) {
+    /* blocks (and the names of the two styles of its own, {label, muted}, and the language of the
+     * text, "en" if not given) -> Blob of a .docx */
+    build: function (blocks, names, lang) {
+      lang = lang || "en";
       var title = blocks.filter(function (b) { return b.type === "title"; })[0];
       var bytes = zip([
         { name: "[Content_Types].xml", text: CONTENT_TYPES },
         { name: "_rels/.rels", text: RELS },
-        { name: "docProps/core.xml", text: coreXml(title ? title.text : "") },
+        { name: "docProps/core.xml", text: coreXml(title ? title.text : "", lang) },
         { name: "word/document.xml", text: documentXml(blocks) },
-        { name: "word/styles.xml", text: styles(names || { label: "Label", muted: "Muted" }) },
+        { name: "word/styles.xml", text: styles(names || { label: "Label", muted: "Muted" }, lang) },
         { name: "word/settings.xml", text: SETTINGS },
         { name: "word/_rels/document.xml.rels", text: DOC_RELS }
       ]);

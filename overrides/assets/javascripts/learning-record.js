@@ -625,7 +625,7 @@
       docx: function () {
         store.flush();
         withDocx(function () {
-          store.download(fileName("docx"), hb.docx.TYPE, hb.docx.build(docBlocks(), { label: t("docx-style-label"), muted: t("docx-style-note") }));
+          store.download(fileName("docx"), hb.docx.TYPE, hb.docx.build(docBlocks(), { label: t("docx-style-label"), muted: t("docx-style-note") }, hb.language()));
           say(t("docx-downloaded"));
         });
       }
@@ -752,8 +752,7 @@
     function kind(b) { return t("kind-" + b.kind); }
 
     function when(b) {
-      return b.when ? b.when.toLocaleString("en-GB", { day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit" })
-                    : b.key.slice(store.prefix.length);
+      return b.when ? hb.dateTime(b.when) : b.key.slice(store.prefix.length);
     }
 
 
@@ -767,7 +766,7 @@
         li.setAttribute("data-hb-backup", b.key);
         var p = li.appendChild(node("p"));
         p.appendChild(node("strong", null, t("kept-on", { when: when(b) })));
-        p.appendChild(document.createTextNode(t("kept-details", { kind: kind(b), size: b.size.toLocaleString("en-GB"), key: b.key })));
+        p.appendChild(document.createTextNode(t("kept-details", { kind: kind(b), size: hb.number(b.size), key: b.key })));
         var name = " " + t("copy-name", { when: when(b) });
         li.appendChild(hb.ui.button(t("download"), function () {
           store.download(b.key.replace(/[^A-Za-z0-9-]+/g, "-") + ".json", "application/json", b.text);

@@ -1,6 +1,6 @@
-/* hb-case-filter: filter the case studies by facet.
+/* hb-case-studies: filter the case studies by facet.
  *
- * The filter's frame is in the page's HTML (macros/templates/case-studies.html), so enhancing it moves
+ * The filter's frame is in the page's HTML (macros/templates/case-studies/case-studies.html), so enhancing it moves
  * nothing. Without JavaScript the index and every study are simply all shown.
  *
  * The choice is kept in the page's address as a query (case-studies.html?approach=coaching&country=wales),
@@ -18,7 +18,7 @@
 (function () {
   "use strict";
 
-  window.hb.register("hb-case-filter", function (root) {
+  window.hb.register("hb-case-studies", function (root) {
     var selects = Array.prototype.slice.call(root.querySelectorAll("select[data-facet]"));
     var status = root.querySelector("[role=status]");
     var clear = root.querySelector("[data-hb-clear-filters]");
@@ -98,7 +98,7 @@
         var id = s.dataset.hbCaseStudy;
         s.hidden = !ok;
         var h = document.getElementById(id);
-        if (h) h.toggleAttribute("data-hb-filtered-out", !ok); /* collapsed, not display: none (see handbook.css) */
+        if (h) h.toggleAttribute("data-hb-filtered-out", !ok); /* collapsed, not display: none (see case-studies.css) */
         (toc[id] || []).forEach(function (li) { li.hidden = !ok; });
       });
       if (table) table.hidden = shown === 0;
