@@ -229,3 +229,9 @@ def note_on(page, prompt: str):
     """The notes box under a point for reflection or a question, by the start of its text (each
     prompt's notes are a form of their own, named "Your notes on: <the prompt>")."""
     return box(form_called(page, f"Your notes on: {prompt}"), "Your notes")
+
+
+def started(component) -> None:
+    """Wait until the page's script has set a component (a form, the log) up: components start just
+    after the first paint, and mark what they have set up with `data-hb-init`."""
+    expect(component).to_have_attribute("data-hb-init", "")
