@@ -9,6 +9,15 @@ from playwright.sync_api import expect
 
 from conftest import copy_project, handbook, serve_dir
 from test_self_check import KEY, NS, stored, wait_saved
+from webcheck import box, choice, form_called, note_on
+
+# Forms and fields as a reader finds them (data/forms.yml, data/lists.yml, data/prompts.yml): a form by
+# part of its heading, a field by its label within its item.
+NEED_COACHING = "Is there a particular aspect of your practice"
+COACHES = "what effective coaches do"
+CONTRACTING = "contracting checklist"
+STANDARDS = "professional standards"
+GROW, TOPIC = "Plan a coaching conversation", "What the conversation is about"
 
 
 def seed(page, base, answers: dict) -> None:
@@ -31,15 +40,15 @@ SAMPLE = {
 
 def test_record_shows_what_the_forms_saved_with_progress(base, page, site):
     page.goto(base + "coaching.html")
-    page.fill("#hb-reflections--reflect-need-coaching--note", "Questioning and wait time")
-    page.check("#hb-coach-self-assessment--listen-actively--rating-strong")
-    wait_saved(page, page.locator('form[data-hb-form="coach-self-assessment"]'))
+    note_on(page, NEED_COACHING).fill("Questioning and wait time")
+    choice(form_called(page, COACHES), "Your rating", "Strong", item="Listen actively").check()
+    wait_saved(page, form_called(page, COACHES))
     page.goto(base + "practical-guidance.html")  # contracting is with the rest of the practical guidance
-    page.check("#hb-contracting--boundaries--agreed")
-    wait_saved(page, page.locator('form[data-hb-form="contracting"]'))
+    box(form_called(page, CONTRACTING), "Agreed", item="Boundaries").check()
+    wait_saved(page, form_called(page, CONTRACTING))
     page.goto(base + "getting-involved.html")
-    page.check("#hb-standards-review--directs-other-adults--status-addressing")
-    wait_saved(page, page.locator('form[data-hb-form="standards-review"]'))
+    choice(form_called(page, STANDARDS), "Where you are", "Addressing now", item=re.compile(r"^Directs the work\b")).check()
+    wait_saved(page, form_called(page, STANDARDS))
 
     page.goto(base + "record.html")
     expect(page.locator('[data-hb-answer="reflections.reflect-need-coaching.note"]').first).to_have_text("Questioning and wait time")
@@ -56,7 +65,8 @@ def test_record_shows_what_the_forms_saved_with_progress(base, page, site):
     total = len(re.findall(r'<dd data-hb-answer="', record_html)) + record_html.count('data-hb-answer-rows="')
     assert f"of <strong>{total}</strong>" in page.content()
     # each answer links back to its prompt
-    link = page.locator("#record-reflect-need-coaching a.hb-record__goto")
+    link = page.get_by_role("link", name=re.compile(rf"^Go to this prompt\s*:\s*{re.escape(NEED_COACHING)}"))
+    # the link's target is the prompt's anchor (an id on purpose: links into the handbook stay stable)
     assert link.get_attribute("href").endswith("coaching.html#reflect-need-coaching")
     assert page.js_errors == []
 
@@ -70,7 +80,7 @@ def test_every_prompt_is_listed_without_javascript(site, browser):
     from conftest import ROOT
 
     hb = load(ROOT / "data")
-    for pid in hb.prompts:
+    for pid in hb.prompts:  # each prompt's entry, with the anchor its "Go to" links and the forms' links use
         assert f'id="record-{pid}"' in html, pid
     expect(pg.locator(".hb-self-check__nojs").first).to_be_visible()
     ctx.close()
@@ -120,7 +130,7 @@ def test_export_clear_import_restores_everything_exactly(base, page, tmp_path):
     expect(page.locator("[data-hb-record-status]")).to_contain_text("Merged 7 answers")
     assert stored(page) == SAMPLE
     page.goto(base + "getting-involved.html")
-    expect(page.locator('[data-hb-rows="targets"] textarea').first).to_have_value("Use GROW")
+    expect(box(form_called(page, "Your targets"), "What you want to achieve", item="Target 1")).to_have_value("Use GROW")
 
 
 def test_import_can_be_cancelled(site, page, tmp_path):
@@ -204,8 +214,8 @@ def test_answers_to_removed_prompts_are_kept_and_shown(base, page):
     expect(orphans).to_contain_text("Still mine")
     # visiting a form page and editing does not drop them
     page.goto(base + "coaching.html")
-    page.fill("#hb-grow-planner--topic", "New topic")
-    wait_saved(page, page.locator('form[data-hb-form="grow-planner"]'))
+    box(form_called(page, GROW), TOPIC).fill("New topic")
+    wait_saved(page, form_called(page, GROW))
     assert stored(page)["reflections.a-removed-prompt.note"] == "Still mine"
 
 
@@ -232,14 +242,15 @@ def test_a_second_handbook_on_the_same_host_keeps_its_own_answers(site, tmp_path
     base, stop = serve_dir(root)
     try:
         page.goto(base + "a/coaching.html")
-        page.fill("#hb-grow-planner--topic", "Handbook A")
-        wait_saved(page, page.locator('form[data-hb-form="grow-planner"]'))
+        topic = box(form_called(page, GROW), TOPIC)
+        topic.fill("Handbook A")
+        wait_saved(page, form_called(page, GROW))
         page.goto(base + "b/coaching.html")
-        expect(page.locator("#hb-grow-planner--topic")).to_have_value("")
-        page.fill("#hb-grow-planner--topic", "Handbook B")
-        wait_saved(page, page.locator('form[data-hb-form="grow-planner"]'))
+        expect(topic).to_have_value("")
+        topic.fill("Handbook B")
+        wait_saved(page, form_called(page, GROW))
         page.goto(base + "a/coaching.html")
-        expect(page.locator("#hb-grow-planner--topic")).to_have_value("Handbook A")
+        expect(topic).to_have_value("Handbook A")
         keys = page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('hb:')).sort()")
         assert keys == ["hb:coaching-mentoring-handbook:answers", "hb:second-handbook:answers"]
         # and a file from one is refused by the other
