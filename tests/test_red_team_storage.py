@@ -17,12 +17,25 @@ from playwright.sync_api import expect
 from macros.self_check import MAX_ANSWER_CHARS
 from test_self_check import KEY, NS, stored
 from test_storage import FULL
+from webcheck import box, choice, form_called, note_on
 
 FORMAT = "coaching-mentoring-handbook-answers"
 BACKUP_PREFIX = f"hb:{NS}:backup:"
-TOPIC = "#hb-grow-planner--topic"
-NOTE = "#hb-reflections--reflect-need-coaching--note"
 NOTE_KEY = "reflections.reflect-need-coaching.note"
+
+
+# Fields as a reader finds them (data/forms.yml, data/prompts.yml): a form by part of its heading, a
+# field by its label; a point for reflection's notes by the start of its words.
+def topic(page):
+    return box(form_called(page, "Plan a coaching conversation"), "What the conversation is about")
+
+
+def note(page):
+    return note_on(page, "Is there a particular aspect of your practice")
+
+
+def skills_note(page):
+    return note_on(page, "Do you have skills or competencies of your own")
 
 
 def put(page, doc) -> None:
@@ -59,13 +72,13 @@ def test_two_tabs_answering_different_fields_keep_both(base, browser):
     a, b = ctx.new_page(), ctx.new_page()
     a.goto(base + "coaching.html")
     b.goto(base + "coaching.html")
-    a.fill(TOPIC, "From tab A")
+    topic(a).fill("From tab A")
     wait_stored(a, {"grow-planner.topic": "From tab A"})
-    b.fill(NOTE, "From tab B")
+    note(b).fill("From tab B")
     wait_stored(b, {"grow-planner.topic": "From tab A", NOTE_KEY: "From tab B"})
     # each tab is brought up to date with the other's answer, without a reload
-    expect(a.locator(NOTE)).to_have_value("From tab B")
-    expect(b.locator(TOPIC)).to_have_value("From tab A")
+    expect(note(a)).to_have_value("From tab B")
+    expect(topic(b)).to_have_value("From tab A")
     ctx.close()
 
 
@@ -73,8 +86,8 @@ def test_clear_in_one_tab_is_final_in_all(base, browser):
     ctx = browser.new_context()
     forms, record = ctx.new_page(), ctx.new_page()
     forms.goto(base + "coaching.html")
-    forms.fill(TOPIC, "Old topic")
-    forms.fill(NOTE, "Old note")
+    topic(forms).fill("Old topic")
+    note(forms).fill("Old note")
     wait_stored(forms, {"grow-planner.topic": "Old topic", NOTE_KEY: "Old note"})
     record.goto(base + "record.html")
     record.click('[data-hb-action="clear"]')
@@ -82,8 +95,8 @@ def test_clear_in_one_tab_is_final_in_all(base, browser):
     record.click("[data-hb-confirm-yes]")
     wait_stored(record, {})
     # the older tab shows the clear, and typing there afterwards brings nothing back
-    expect(forms.locator(TOPIC)).to_have_value("")
-    forms.fill("#hb-reflections--reflect-skills-to-impart--note", "New after the clear")
+    expect(topic(forms)).to_have_value("")
+    skills_note(forms).fill("New after the clear")
     wait_stored(forms, {"reflections.reflect-skills-to-impart.note": "New after the clear"})
     forms.wait_for_timeout(600)  # a late save from the old tab would land within the debounce
     assert stored(forms) == {"reflections.reflect-skills-to-impart.note": "New after the clear"}
@@ -97,10 +110,10 @@ def test_clear_wins_even_when_the_older_tab_never_heard_of_it(site, browser):
                         "(window.addEventListener);")
     forms = ctx.new_page()
     forms.goto(site.as_uri() + "/coaching.html")
-    forms.fill(TOPIC, "Old topic")
+    topic(forms).fill("Old topic")
     wait_stored(forms, {"grow-planner.topic": "Old topic"})
     forms.evaluate(f"localStorage.setItem('{KEY}', JSON.stringify({{format: '{FORMAT}', version: 2, handbook: '{NS}', rev: 9, answers: {{}}}}))")
-    forms.fill(NOTE, "Typed afterwards")
+    note(forms).fill("Typed afterwards")
     wait_stored(forms, {NOTE_KEY: "Typed afterwards"})
     ctx.close()
 
@@ -111,9 +124,9 @@ def test_a_stale_record_tab_counts_and_clears_the_right_number(base, browser):
     record.goto(base + "record.html")
     expect(record.locator('[data-hb-progress="all"]')).to_have_text("0")
     forms.goto(base + "coaching.html")
-    forms.fill(TOPIC, "Topic")
-    forms.check("#hb-coach-self-assessment--listen-actively--rating-secure")
-    forms.fill(NOTE, "Note")
+    topic(forms).fill("Topic")
+    choice(form_called(forms, "what effective coaches do"), "Your rating", "Secure", item="Listen actively").check()
+    note(forms).fill("Note")
     wait_stored(forms, {"grow-planner.topic": "Topic", "coach-self-assessment.listen-actively.rating": "secure", NOTE_KEY: "Note"})
     # the record tab, opened before, follows without a reload
     expect(record.locator('[data-hb-progress="all"]')).to_have_text("3")
@@ -122,7 +135,7 @@ def test_a_stale_record_tab_counts_and_clears_the_right_number(base, browser):
     expect(record.locator("[data-hb-confirm-title]")).to_have_text("Clear all 3 answers?")
     record.click("[data-hb-confirm-yes]")
     wait_stored(record, {})
-    expect(forms.locator(NOTE)).to_have_value("")
+    expect(note(forms)).to_have_value("")
     ctx.close()
 
 
@@ -142,21 +155,21 @@ def test_every_text_control_has_the_one_length_limit(site):
 
 def test_an_over_long_answer_is_stopped_where_it_is_typed_and_said_so(base, page, tmp_path):
     page.goto(base + "coaching.html")
-    page.fill(TOPIC, "Kept too")
-    page.fill(NOTE, "x" * 250_000)
-    box = page.locator(NOTE)
-    assert box.evaluate("el => el.value.length") == MAX_ANSWER_CHARS
-    msg = page.locator("#hb-reflections--reflect-need-coaching--note-limit")
+    topic(page).fill("Kept too")
+    note(page).fill("x" * 250_000)
+    field = note(page)
+    assert field.evaluate("el => el.value.length") == MAX_ANSWER_CHARS
+    said = f"limit of {MAX_ANSWER_CHARS:,} characters"
+    msg = form_called(page, "Is there a particular aspect of your practice").get_by_role("status").filter(has_text=said)
     expect(msg).to_be_visible()
-    expect(msg).to_contain_text(f"limit of {MAX_ANSWER_CHARS:,} characters")
-    assert "hb-reflections--reflect-need-coaching--note-limit" in box.get_attribute("aria-describedby").split()
+    expect(field).to_have_accessible_description(re.compile(re.escape(said)))  # said beside the box, and read out with it
     wait_stored(page, {"grow-planner.topic": "Kept too", NOTE_KEY: "x" * MAX_ANSWER_CHARS})
     page.reload()
-    expect(page.locator(TOPIC)).to_have_value("Kept too")
-    assert page.locator(NOTE).evaluate("el => el.value.length") == MAX_ANSWER_CHARS
+    expect(topic(page)).to_have_value("Kept too")
+    assert note(page).evaluate("el => el.value.length") == MAX_ANSWER_CHARS
     expect(page.locator(".hb-banner")).to_have_count(0)
     # shortening it takes the message away
-    page.fill(NOTE, "short")
+    note(page).fill("short")
     expect(msg).to_be_hidden()
     # and the export of it imports again
     page.goto(base + "record.html")
@@ -176,7 +189,7 @@ def test_a_stored_over_long_value_is_set_aside_alone(base, page):
     page.goto(base + "index.html")
     put(page, raw)
     page.goto(base + "coaching.html")
-    expect(page.locator(TOPIC)).to_have_value("Still here")
+    expect(topic(page)).to_have_value("Still here")
     banner = page.locator(".hb-banner")
     expect(banner).to_contain_text(NOTE_KEY)
     expect(banner).to_contain_text("Your other answers are here as usual")
@@ -187,7 +200,7 @@ def test_a_stored_over_long_value_is_set_aside_alone(base, page):
     assert backups(page) == keys
     # the next save keeps every usable answer and drops only the set-aside one
     page.goto(base + "coaching.html")
-    page.fill("#hb-reflections--reflect-skills-to-impart--note", "New")
+    skills_note(page).fill("New")
     wait_stored(page, {"grow-planner.topic": "Still here", "reflections.reflect-skills-to-impart.note": "New"})
     assert backups(page) == keys
 
@@ -227,7 +240,7 @@ def test_the_record_lists_backups_to_download_restore_and_delete(site, page, tmp
     readable = {"format": FORMAT, "version": 2, "handbook": NS, "rev": 3,
                 "answers": {"grow-planner.topic": "From the copy", "coach-self-assessment.listen-actively.rating": "strong"}}
     page.evaluate("([k, v]) => localStorage.setItem(k, v)", [readable_key, json.dumps(readable)])
-    page.fill(TOPIC, "Current")
+    topic(page).fill("Current")
     wait_stored(page, {"grow-planner.topic": "Current"})
 
     page.goto(base + "record.html")
@@ -283,11 +296,11 @@ def test_when_storage_is_full_the_banner_downloads_everything_including_unsaved(
     ctx = browser.new_context()
     page = ctx.new_page()
     page.goto(site.as_uri() + "/coaching.html")
-    page.fill(TOPIC, "Saved before it filled up")
+    topic(page).fill("Saved before it filled up")
     wait_stored(page, {"grow-planner.topic": "Saved before it filled up"})
     page.add_init_script(FULL)
     page.reload()
-    page.fill(NOTE, "Newest, not saved")
+    note(page).fill("Newest, not saved")
     banner = page.locator(".hb-banner")
     expect(banner).to_contain_text("storage for the handbook is full")
     button = banner.get_by_role("button", name="Download all my answers (JSON)")
@@ -331,11 +344,11 @@ def test_a_stored_document_of_each_version_loads_and_is_saved_as_current(version
     page.goto(base + "index.html")
     put(page, doc)
     page.goto(base + "practical-guidance.html")
-    expect(page.locator("#hb-contracting--boundaries--agreed")).to_be_checked()
+    expect(box(form_called(page, "contracting checklist"), "Agreed", item="Boundaries")).to_be_checked()
     page.goto(base + "coaching.html")
-    expect(page.locator(TOPIC)).to_have_value("From version 1")
+    expect(topic(page)).to_have_value("From version 1")
     expect(page.locator(".hb-banner")).to_have_count(0)
-    page.fill(NOTE, "Added now")
+    note(page).fill("Added now")
     wait_stored(page, {**V1_ANSWERS, NOTE_KEY: "Added now"})
     now = json.loads(page.evaluate(f"localStorage.getItem('{KEY}')"))
     assert now["version"] == 2 and now["format"] == FORMAT and now["rev"] == (1 if version == 1 else 6)
@@ -506,19 +519,19 @@ def test_reload_rereads_the_chosen_area_and_every_key_is_the_handbooks(site, pag
     page.goto(site.as_uri() + "/index.html")
     put(page, "{not json")  # so a backup is made too
     page.goto(site.as_uri() + "/coaching.html")
-    page.fill(TOPIC, "In localStorage")
+    topic(page).fill("In localStorage")
     wait_stored(page, {"grow-planner.topic": "In localStorage"})
     doc = {"format": FORMAT, "version": 2, "handbook": NS, "rev": 1, "answers": {NOTE_KEY: "Written elsewhere"}}
     page.evaluate("([k, v]) => { localStorage.setItem(k, v); hb.storage.reload(); }", [KEY, json.dumps(doc)])
-    expect(page.locator(NOTE)).to_have_value("Written elsewhere")
-    expect(page.locator(TOPIC)).to_have_value("")
+    expect(note(page)).to_have_value("Written elsewhere")
+    expect(topic(page)).to_have_value("")
     # a shared-computer mode: the area is sessionStorage from now on
     session = {"format": FORMAT, "version": 2, "handbook": NS, "rev": 1, "answers": {"grow-planner.topic": "This visit only"}}
     page.evaluate("([k, v]) => { sessionStorage.setItem(k, v); window.hb.privacy = { area: () => window.sessionStorage }; hb.storage.reload(); }",
                   [KEY, json.dumps(session)])
-    expect(page.locator(TOPIC)).to_have_value("This visit only")
-    expect(page.locator(NOTE)).to_have_value("")
-    page.fill(NOTE, "Session note")
+    expect(topic(page)).to_have_value("This visit only")
+    expect(note(page)).to_have_value("")
+    note(page).fill("Session note")
     page.wait_for_function("k => (JSON.parse(sessionStorage.getItem(k)).answers['reflections.reflect-need-coaching.note'] || '') === 'Session note'", arg=KEY)
     assert stored(page) == {NOTE_KEY: "Written elsewhere"}
     keys = page.evaluate("[...Object.keys(localStorage), ...Object.keys(sessionStorage)]")
