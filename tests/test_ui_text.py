@@ -54,6 +54,7 @@ def marker(key: str) -> str:
 
 CATALOGUE = yaml.safe_load(UI.read_text(encoding="utf-8"))
 KEYS = _flat(CATALOGUE)
+MARKED_KEYS = _flat(_marked(CATALOGUE))  # what the marker build says for each key
 
 
 # ------------------------------------------------------------------ the loader and its escaping
@@ -451,20 +452,33 @@ SHOWN = """() => [document.title, document.body.innerText,
     e => ["aria-label", "title", "placeholder"].map(a => e.getAttribute(a) || ""))].join(" ")"""
 
 
-def _saved_form(pg, base):
+# Controls as a reader finds them: the forms' words are the handbook's (data/forms.yml), the same in
+# both builds; a control the catalogue names is found by what that build's catalogue says (`say`).
+GROW, TOPIC = "Plan a coaching conversation", "What the conversation is about"
+
+
+def _saying(keys: dict):
+    """say(key, **values): what a build whose catalogue is `keys` shows for key, placeholders filled."""
+    return lambda key, **values: PLACEHOLDER.sub(lambda m: values[m.group(1)], keys[key])
+
+
+def _saved_form(pg, base, say):
+    from webcheck import box, form_called
+
     pg.goto(base + "coaching.html")
-    pg.fill("#hb-grow-planner--topic", "Planning the trip")
-    pg.locator('form[data-hb-form="grow-planner"] .hb-saved').wait_for()
-    pg.locator('form[data-hb-form="grow-planner"] .hb-msg--ok').filter(has_text=re.compile(r"\d\d:\d\d")).wait_for(state="attached")
+    form = form_called(pg, GROW)
+    box(form, TOPIC).fill("Planning the trip")
+    form.locator(".hb-saved").wait_for()
+    form.locator(".hb-msg--ok").filter(has_text=re.compile(r"\d\d:\d\d")).wait_for(state="attached")
 
 
-def _remove_confirmation(pg, base):
-    _saved_form(pg, base)
+def _remove_confirmation(pg, base, say):
+    _saved_form(pg, base, say)
     pg.click("[data-hb-privacy-remove]")
     pg.locator("[data-hb-privacy-confirm]").wait_for()
 
 
-def _undo_a_row(pg, base):
+def _undo_a_row(pg, base, say):
     from playwright.sync_api import expect
 
     pg.goto(base + "getting-involved.html")
@@ -478,34 +492,35 @@ def _undo_a_row(pg, base):
     pg.locator('[data-hb-rows="targets"] [data-hb-undo]').wait_for()
 
 
-def _storage_full(pg, base):
-    from webcheck import STORAGE_FULL
+def _storage_full(pg, base, say):
+    from webcheck import STORAGE_FULL, box, form_called
 
     pg.context.add_init_script(STORAGE_FULL)
     pg.goto(base + "coaching.html")
-    pg.fill("#hb-grow-planner--topic", "Too much")
+    form = form_called(pg, GROW)
+    box(form, TOPIC).fill("Too much")
     pg.locator(".hb-banner").wait_for()
-    pg.locator('form[data-hb-form="grow-planner"] .hb-msg--error').filter(has_text=re.compile(".")).wait_for(state="attached")
+    form.locator(".hb-msg--error").filter(has_text=re.compile(".")).wait_for(state="attached")
 
 
-def _shared_computer(pg, base):
+def _shared_computer(pg, base, say):
     pg.goto(base + "coaching.html")
-    pg.check("#hb-privacy-shared")
+    pg.get_by_role("checkbox", name=say("privacy.shared"), exact=True).check()
     pg.locator("html.hb-shared-computer").wait_for(state="attached")
     pg.locator("[data-hb-privacy-status]").filter(has_text=re.compile(".")).wait_for()
 
 
-def _log_entry_added_and_removed(pg, base):
+def _log_entry_added_and_removed(pg, base, say):
     pg.goto(base + "coaching-log.html")
     pg.locator(".hb-log--enhanced").wait_for()
-    pg.fill("#hb-coaching-log--relationships--new", "Coaching with A.")
+    pg.get_by_role("textbox", name=say("coaching-log.new-relationship", label="coaching relationship"), exact=True).fill("Coaching with A.")
     pg.click('[data-hb-log-action="add-relationship"]')
     sec = pg.locator("[data-hb-log-relationship]").first
     sec.locator('[data-hb-log-kind="coaching-log.grow"]').click()
     entry = sec.locator("[data-hb-log-entry]").last
-    entry.locator('input[data-hb-key$=".topic"]').fill("Remove me")
-    entry.locator('input[data-hb-key$=".date"]').fill("2026-11-26")
-    entry.locator('input[data-hb-key$=".date"]').blur()
+    entry.get_by_label(TOPIC).fill("Remove me")  # a GROW plan's fields: the planner's words (data/forms.yml)
+    entry.get_by_label("Date of the conversation").fill("2026-11-26")
+    entry.get_by_label("Date of the conversation").blur()
     entry.locator('[data-hb-log-action="remove-entry"]').click()
     pg.locator("[data-hb-log-status] [data-hb-undo]").wait_for()
 
@@ -528,14 +543,14 @@ SCRIPTED = {
 }
 
 
-def _after(browser, site_dir: Path, scenario) -> str:
+def _after(browser, site_dir: Path, scenario, keys: dict) -> str:
     ctx = browser.new_context()
     pg = ctx.new_page()
     errors: list[str] = []
     pg.on("pageerror", lambda e: errors.append(str(e)))
     pg.on("console", lambda m: errors.append(m.text) if m.type == "error" and "Quota" not in m.text else None)
     try:
-        scenario(pg, site_dir.as_uri() + "/")
+        scenario(pg, site_dir.as_uri() + "/", _saying(keys))
         pg.wait_for_timeout(0)
         shown = pg.evaluate(SHOWN)
     finally:
@@ -551,7 +566,7 @@ def test_no_english_from_the_catalogue_survives_the_scripts(marked_site, site, b
     and no phrase of the real catalogue that the real page then shows is left in the marker page.
     The markers of what the scripts said must be there (so the actions really happened)."""
     scenario, expected = SCRIPTED[name]
-    real, marked = _after(browser, site, scenario), _after(browser, marked_site, scenario)
+    real, marked = _after(browser, site, scenario, KEYS), _after(browser, marked_site, scenario, MARKED_KEYS)
     left, checked = _catalogue_phrases_left(real, marked)
     assert checked, f"{name}: no catalogue phrase on the page at all: the check would prove nothing"
     assert not left, f"{name}: the scripts still say: {left}"
@@ -572,8 +587,10 @@ def test_instant_navigation_brings_the_next_pages_script_texts(instant_site, pag
     assert page.locator("[data-hb-i18n-saved-at]").count() == 0  # no forms here, so not their texts
     page.evaluate("window.__sameDocument = true")
     nav_to(page, "Coaching", "coaching.html")
-    page.fill("#hb-grow-planner--topic", "Planning the trip")
-    form = page.locator('form[data-hb-form="grow-planner"]')
+    from webcheck import box, form_called
+
+    form = form_called(page, GROW)
+    box(form, TOPIC).fill("Planning the trip")
     expect(form.locator(".hb-saved")).to_have_text(KEYS["self-check.script.saved-mark"])
     saved_at = re.escape(KEYS["self-check.script.saved-at"]).replace(re.escape("{time}"), r"\d\d:\d\d")
     expect(form.locator(".hb-msg--ok")).to_have_text(re.compile(f"^{saved_at}$"))
