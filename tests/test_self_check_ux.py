@@ -16,7 +16,7 @@ from webcheck import STORAGE_FULL, box, choice, describe, form_called, run_axe, 
 NS = "coaching-mentoring-handbook"
 KEY = f"hb:{NS}:answers"
 SIZES = {"phone": (390, 844), "laptop": (1366, 768)}
-ROWS = '[data-hb-rows="targets"] li[data-hb-row]'
+ROWS = '[data-hb-rows="targets"] li[data-hb-row]'  # a target's row, for the id it is stored under (data-hb-row)
 FULL = STORAGE_FULL
 
 # Forms, items and fields as a reader finds them: by what the page says (data/forms.yml, data/lists.yml,
@@ -96,12 +96,30 @@ def rank(page, item):
 
 # ------------------------------------------------------------------ 1. removing a target
 
+def targets(page):
+    return form_called(page, TARGETS)
+
+
+def aim(page, n: int):
+    return box(targets(page), AIM, item=f"Target {n}")
+
+
+def button(page, name: str):
+    """A button of the targets form by its name ("Add a target", "Remove target 2", "Undo")."""
+    return targets(page).get_by_role("button", name=name)
+
+
+def notice(page):
+    """What happened to the rows ("Target 2 removed."): a status message beside the Add button."""
+    return targets(page).get_by_role("status").filter(has_text=re.compile(r"^Target \d"))
+
+
 def two_targets(page):
     rows = page.locator(ROWS)
-    rows.nth(0).locator("textarea").first.fill("Use GROW in two conversations")
-    page.click("[data-hb-add-row]")
+    aim(page, 1).fill("Use GROW in two conversations")
+    button(page, "Add a target").click()
     page.keyboard.type("Observe a colleague's questioning")
-    rows.nth(1).locator('input[type="date"]').fill("2027-03-31")
+    box(targets(page), "By when", item="Target 2").fill("2027-03-31")
     wait_stored(page, "targets", [
         {"id": page.locator(ROWS).nth(0).get_attribute("data-hb-row"), "aim": "Use GROW in two conversations"},
         {"id": page.locator(ROWS).nth(1).get_attribute("data-hb-row"), "aim": "Observe a colleague's questioning",
@@ -115,23 +133,21 @@ def test_removing_a_filled_target_offers_undo_by_keyboard(site, sized):
     page.goto(site.as_uri() + "/getting-involved.html")
     rows = two_targets(page)
     first_id = rows.nth(0).get_attribute("data-hb-row")
-    rows.nth(0).locator("[data-hb-remove-row]").focus()
+    button(page, "Remove target 1").focus()
     page.keyboard.press("Enter")
     expect(rows).to_have_count(1)
-    notice = page.locator(".hb-rows__notice")
-    expect(notice).to_be_visible()
-    assert notice.get_attribute("role") == "status"
-    expect(notice).to_contain_text("Target 1 removed.")
-    undo = notice.get_by_role("button", name="Undo")
+    said = notice(page)  # a status message: found by its role
+    expect(said).to_be_visible()
+    expect(said).to_contain_text("Target 1 removed.")
+    undo = said.get_by_role("button", name="Undo")
     expect(undo).to_be_focused()
     wait_stored(page, "targets", [{"id": rows.nth(0).get_attribute("data-hb-row"),
                                    "aim": "Observe a colleague's questioning", "by-when": "2027-03-31"}])
     page.keyboard.press("Enter")  # Undo: the target comes back where it was
     expect(rows).to_have_count(2)
-    expect(rows.nth(0).locator("textarea").first).to_have_value("Use GROW in two conversations")
-    expect(rows.nth(0).locator("textarea").first).to_be_focused()
-    expect(rows.nth(0).locator("legend")).to_have_text("Target 1")
-    expect(notice).to_contain_text("Target 1 is back.")
+    expect(aim(page, 1)).to_have_value("Use GROW in two conversations")  # under its legend "Target 1" again
+    expect(aim(page, 1)).to_be_focused()
+    expect(said).to_contain_text("Target 1 is back.")
     wait_stored(page, "targets", [
         {"id": first_id, "aim": "Use GROW in two conversations"},
         {"id": rows.nth(1).get_attribute("data-hb-row"), "aim": "Observe a colleague's questioning", "by-when": "2027-03-31"},
@@ -143,30 +159,30 @@ def test_removing_a_filled_target_offers_undo_by_keyboard(site, sized):
 def test_an_empty_target_is_removed_at_once(site, sized):
     page = sized
     page.goto(site.as_uri() + "/getting-involved.html")
-    page.locator(ROWS).nth(0).locator("textarea").first.fill("Keep this one")
-    page.click("[data-hb-add-row]")
+    aim(page, 1).fill("Keep this one")
+    button(page, "Add a target").click()
     rows = page.locator(ROWS)
     expect(rows).to_have_count(2)
-    rows.nth(1).locator("[data-hb-remove-row]").click()
+    button(page, "Remove target 2").click()
     expect(rows).to_have_count(1)
-    expect(page.locator(".hb-rows__notice")).to_have_text("Target 2 removed.")
-    expect(page.locator("[data-hb-undo]")).to_have_count(0)
-    expect(page.locator("[data-hb-add-row]")).to_be_focused()
+    expect(notice(page)).to_have_text("Target 2 removed.")
+    expect(button(page, "Undo")).to_have_count(0)
+    expect(button(page, "Add a target")).to_be_focused()
 
 
 def test_old_messages_clear_when_the_next_action_starts(site, page):
     page.goto(site.as_uri() + "/getting-involved.html")
-    rows = two_targets(page)
-    rows.nth(1).locator("[data-hb-remove-row]").click()
-    notice = page.locator(".hb-rows__notice")
-    expect(notice).to_contain_text("Target 2 removed.")
-    rows.nth(0).locator("textarea").nth(1).type("x")  # the next action: typing in another field
-    expect(notice).to_be_hidden()
-    expect(page.locator("[data-hb-undo]")).to_have_count(0)
-    page.click("[data-hb-add-row]")
-    expect(notice).to_have_text("Target 2 added.")
+    two_targets(page)
+    button(page, "Remove target 2").click()
+    said = targets(page).locator(".hb-rows__notice")  # the message's place (it stays, emptied and hidden)
+    expect(said).to_contain_text("Target 2 removed.")
+    box(targets(page), "The actions you will take", item="Target 1").type("x")  # the next action: typing in another field
+    expect(said).to_be_hidden()
+    expect(button(page, "Undo")).to_have_count(0)
+    button(page, "Add a target").click()
+    expect(said).to_have_text("Target 2 added.")
     page.keyboard.type("y")
-    expect(notice).to_be_hidden()
+    expect(said).to_be_hidden()
 
 
 CONTRAST = """el => {
@@ -187,9 +203,9 @@ CONTRAST = """el => {
 def test_the_remove_button_looks_destructive(site, page, palette):
     page.goto(site.as_uri() + "/getting-involved.html")
     set_palette(page, palette)
-    page.locator(ROWS).nth(0).locator("textarea").first.fill("A target")
-    remove = page.locator("[data-hb-remove-row]").first
-    add = page.locator("[data-hb-add-row]")
+    aim(page, 1).fill("A target")
+    remove = button(page, "Remove target 1")
+    add = button(page, "Add a target")
     r, a = remove.evaluate(CONTRAST), add.evaluate(CONTRAST)
     assert r["text"] == "Remove target 1"
     assert "2715" in r["icon"].encode("unicode_escape").decode() or "\u2715" in r["icon"], r
@@ -415,14 +431,14 @@ def test_dates_are_shown_in_uk_form_beside_the_date_box(site, sized):
 def test_messages_undo_and_errors_have_no_accessibility_violations(site, page, palette):
     page.goto(site.as_uri() + "/getting-involved.html")
     set_palette(page, palette)
-    rows = two_targets(page)
+    two_targets(page)
     rank(page, BEING_COACHED).fill("99")
     rank(page, BECOMING_A_COACH).fill("0")
-    rows.nth(1).locator("[data-hb-remove-row]").click()
-    expect(page.locator("[data-hb-undo]")).to_be_focused()
+    button(page, "Remove target 2").click()
+    expect(button(page, "Undo")).to_be_focused()
     page.locator(".hb-saved").first.wait_for()
     v = run_axe(page)
     assert v == [], describe(v)
-    page.locator("[data-hb-remove-row]").first.hover()
+    button(page, "Remove target 1").hover()
     v = run_axe(page)
     assert v == [], describe(v)
