@@ -20,6 +20,23 @@ STANDARDS = "professional standards"
 GROW, TOPIC = "Plan a coaching conversation", "What the conversation is about"
 
 
+# The record's buttons by their names (data/ui.yml, learning-record)
+def press(page, name: str) -> None:
+    page.get_by_role("button", name=name, exact=True).click()
+
+
+def restore(page, path) -> None:
+    """Restore from a backup file as a reader does: the button opens the file chooser."""
+    with page.expect_file_chooser() as chooser:
+        page.get_by_role("button", name="Restore from a backup file").click()
+    chooser.value.set_files(str(path))
+
+
+def question(page):
+    """What the record asks before it clears or imports: a group named by its question."""
+    return page.get_by_role("group", name=re.compile(r"^(Clear|Import) .*\?$"))
+
+
 def seed(page, base, answers: dict) -> None:
     """Put answers in storage as the forms would have saved them, then open the record."""
     page.goto(base + "record.html")
@@ -105,7 +122,7 @@ def test_chart_and_table_show_coach_and_mentor_ratings_side_by_side(base, page):
 def test_export_clear_import_restores_everything_exactly(base, page, tmp_path):
     seed(page, base, SAMPLE)
     with page.expect_download() as dl:
-        page.click('[data-hb-action="export-json"]')
+        press(page, "Save a backup file")
     d = dl.value
     assert re.fullmatch(rf"learning-record-{NS}-\d{{4}}-\d\d-\d\d\.json", d.suggested_filename)
     path = tmp_path / d.suggested_filename
@@ -113,20 +130,20 @@ def test_export_clear_import_restores_everything_exactly(base, page, tmp_path):
     exported = json.loads(path.read_text())
     assert exported["answers"] == SAMPLE and exported["handbook"] == NS and exported["version"] == 2 and exported["manifest"] == 1
 
-    page.click('[data-hb-action="clear"]')
-    confirm = page.locator("[data-hb-confirm]")
+    press(page, "Clear all answers")
+    confirm = question(page)
     expect(confirm).to_be_visible()
     expect(confirm).to_contain_text("Clear all 7 answers?")
     assert stored(page) == SAMPLE, "nothing is cleared before the user confirms"
-    page.click("[data-hb-confirm-yes]")
+    press(page, "Yes, clear all my answers")
     expect(page.locator("[data-hb-record-status]")).to_have_text("All your answers were cleared.")
     assert stored(page) == {}
     expect(page.locator('[data-hb-progress="all"]')).to_have_text("0")
 
-    page.set_input_files("[data-hb-import]", str(path))
+    restore(page, path)
     expect(confirm).to_contain_text("7 new, 0 changed, 0 the same, and 0 answers")
     assert stored(page) == {}, "import waits for confirmation"
-    page.click("[data-hb-confirm-yes]")
+    press(page, "Merge with my answers")
     expect(page.locator("[data-hb-record-status]")).to_contain_text("Merged 7 answers")
     assert stored(page) == SAMPLE
     page.goto(base + "getting-involved.html")
@@ -137,25 +154,25 @@ def test_import_can_be_cancelled(site, page, tmp_path):
     seed(page, site.as_uri() + "/", SAMPLE)
     f = tmp_path / "other.json"
     f.write_text(json.dumps({"version": 1, "handbook": NS, "answers": {"targets": []}}))
-    page.set_input_files("[data-hb-import]", str(f))
-    expect(page.locator("[data-hb-confirm]")).to_contain_text("0 new, 1 changed, 0 the same, and 6 answers you have now that are not in the file")
-    page.click("[data-hb-confirm-no]")
+    restore(page, f)
+    expect(question(page)).to_contain_text("0 new, 1 changed, 0 the same, and 6 answers you have now that are not in the file")
+    question(page).get_by_role("button", name="Cancel").click()
     expect(page.locator("[data-hb-record-status]")).to_have_text("Nothing was changed.")
     assert stored(page) == SAMPLE
 
 
 def test_clear_can_be_cancelled(site, page):
     seed(page, site.as_uri() + "/", SAMPLE)
-    page.click('[data-hb-action="clear"]')
+    press(page, "Clear all answers")
     page.keyboard.press("Escape")
-    expect(page.locator("[data-hb-confirm]")).to_be_hidden()
+    expect(question(page)).to_be_hidden()
     assert stored(page) == SAMPLE
 
 
 def test_export_markdown_for_sharing(site, page, tmp_path):
     seed(page, site.as_uri() + "/", SAMPLE)
     with page.expect_download() as dl:
-        page.click('[data-hb-action="export-md"]')
+        press(page, "Download as Markdown")
     assert dl.value.suggested_filename.endswith(".md")
     p = tmp_path / "r.md"
     dl.value.save_as(p)
@@ -179,11 +196,11 @@ def test_bad_imports_are_rejected_and_nothing_changes(content, message, site, pa
     if content == "HUGE":
         content = json.dumps({"version": 1, "handbook": NS, "answers": {"reflections.x.note": "a" * (6 * 1024 * 1024)}})
     f.write_text(content)
-    page.set_input_files("[data-hb-import]", str(f))
+    restore(page, f)
     status = page.locator("[data-hb-record-status]")
     expect(status).to_contain_text(message)
     expect(status).to_contain_text("Your answers are unchanged.")
-    expect(page.locator("[data-hb-confirm]")).to_be_hidden()
+    expect(question(page)).to_be_hidden()
     assert stored(page) == SAMPLE
 
 
@@ -196,8 +213,8 @@ def test_html_in_an_imported_file_stays_text(site, page, tmp_path):
     f.write_text(json.dumps({"version": 1, "handbook": NS, "answers": {
         "reflections.reflect-need-coaching.note": evil, "old-form.gone.note": evil,
         "targets": [{"id": "r1", "aim": evil}]}}))
-    page.set_input_files("[data-hb-import]", str(f))
-    page.click("[data-hb-confirm-yes]")
+    restore(page, f)
+    press(page, "Merge with my answers")
     expect(page.locator('dd[data-hb-answer="reflections.reflect-need-coaching.note"]')).to_have_text(evil)
     expect(page.locator("[data-hb-orphans]")).to_contain_text(evil)
     expect(page.locator('[data-hb-answer-rows="targets"]')).to_contain_text(evil)
@@ -257,7 +274,7 @@ def test_a_second_handbook_on_the_same_host_keeps_its_own_answers(site, tmp_path
         page.goto(base + "b/record.html")
         f = tmp_path / "a.json"
         f.write_text(json.dumps({"version": 1, "handbook": NS, "answers": {"grow-planner.topic": "A"}}))
-        page.set_input_files("[data-hb-import]", str(f))
+        restore(page, f)
         expect(page.locator("[data-hb-record-status]")).to_contain_text("belongs to another handbook")
     finally:
         stop()
