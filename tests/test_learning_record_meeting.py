@@ -16,6 +16,7 @@ import pytest
 from conftest import watch_errors
 from playwright.sync_api import expect
 
+from test_learning_record import press, question, restore
 from test_self_check import KEY, NS, stored
 
 PHONE = {"width": 390, "height": 844}
@@ -199,8 +200,8 @@ def test_restoring_a_backup_file_merges_or_replaces(site, phone, tmp_path):
     f.write_text(json.dumps({"version": 1, "handbook": NS, "answers": theirs}))
     for choice in ("Merge with my answers", "Replace all my answers"):
         seed(page, site.as_uri() + "/", mine)
-        page.set_input_files("[data-hb-import]", str(f))
-        confirm = page.locator("[data-hb-confirm]")
+        restore(page, f)
+        confirm = question(page)
         expect(confirm).to_contain_text("Import 3 answers from backup.json?")
         expect(confirm).to_contain_text("1 new, 2 changed, 0 the same, and 1 answer you have now that is not in the file")
         expect(confirm).to_contain_text("Merge keeps all 3 answers you have now")
@@ -314,9 +315,9 @@ def test_snapshots_of_self_ratings_compare_first_latest_and_now(site, phone, tmp
     assert "Progress over time" in doc and "<w:tbl>" in doc and "First snapshot, 1 September 2026" in doc
     # not an orphan
     expect(page.locator("[data-hb-orphans]")).to_be_hidden()
-    page.click('[data-hb-action="clear"]')
-    page.click("[data-hb-confirm-yes]")
-    page.set_input_files("[data-hb-import]", str(p))
+    press(page, "Clear all answers")
+    press(page, "Yes, clear all my answers")
+    restore(page, p)
     page.get_by_role("button", name="Replace all my answers").click()
     assert stored(page)["record.snapshots"] == snaps and stored(page)["record.name"] == "Jo"
 
@@ -326,7 +327,7 @@ def test_a_snapshot_with_a_rating_off_the_scale_is_refused(site, phone, tmp_path
     f = tmp_path / "bad.json"
     f.write_text(json.dumps({"version": 1, "handbook": NS, "answers": {"record.snapshots": [
         {"id": "s", "date": "2026-01-01", "coach-self-assessment.listen-actively.rating": "superb"}]}}))
-    phone.set_input_files("[data-hb-import]", str(f))
+    restore(phone, f)
     expect(phone.locator("[data-hb-record-status]")).to_contain_text("which is not one of that item's choices")
     assert stored(phone) == TWELVE
 
