@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 
 from macros.self_check import MAX_ANSWER_CHARS
 from test_self_check import KEY, NS, stored
+from test_learning_record import press, restore
 from test_storage import FULL
 from webcheck import box, choice, form_called, note_on
 
@@ -62,7 +63,15 @@ def wait_stored(page, expected: dict) -> None:
 def import_file(page, tmp_path, doc, name="import.json"):
     f = tmp_path / name
     f.write_text(doc if isinstance(doc, str) else json.dumps(doc))
-    page.set_input_files("[data-hb-import]", str(f))
+    restore(page, f)
+
+
+def question(page):
+    """What the record asks before it clears, imports, restores or deletes: a group named by its question."""
+    return page.get_by_role("group", name=re.compile(r"^(Clear|Import|Restore|Delete) .*\?$"))
+
+
+CLEAR_YES, MERGE, DELETE_YES = "Yes, clear all my answers", "Merge with my answers", "Yes, delete this copy"
 
 
 # ------------------------------------------------------------------------------ 1. several tabs
@@ -90,9 +99,9 @@ def test_clear_in_one_tab_is_final_in_all(base, browser):
     note(forms).fill("Old note")
     wait_stored(forms, {"grow-planner.topic": "Old topic", NOTE_KEY: "Old note"})
     record.goto(base + "record.html")
-    record.click('[data-hb-action="clear"]')
-    expect(record.locator("[data-hb-confirm-title]")).to_have_text("Clear all 2 answers?")
-    record.click("[data-hb-confirm-yes]")
+    press(record, "Clear all answers")
+    expect(question(record)).to_have_accessible_name("Clear all 2 answers?")
+    press(record, CLEAR_YES)
     wait_stored(record, {})
     # the older tab shows the clear, and typing there afterwards brings nothing back
     expect(topic(forms)).to_have_value("")
@@ -131,9 +140,9 @@ def test_a_stale_record_tab_counts_and_clears_the_right_number(base, browser):
     # the record tab, opened before, follows without a reload
     expect(record.locator('[data-hb-progress="all"]')).to_have_text("3")
     expect(record.locator(f'dd[data-hb-answer="{NOTE_KEY}"]')).to_have_text("Note")
-    record.click('[data-hb-action="clear"]')
-    expect(record.locator("[data-hb-confirm-title]")).to_have_text("Clear all 3 answers?")
-    record.click("[data-hb-confirm-yes]")
+    press(record, "Clear all answers")
+    expect(question(record)).to_have_accessible_name("Clear all 3 answers?")
+    press(record, CLEAR_YES)
     wait_stored(record, {})
     expect(note(forms)).to_have_value("")
     ctx.close()
@@ -174,13 +183,13 @@ def test_an_over_long_answer_is_stopped_where_it_is_typed_and_said_so(base, page
     # and the export of it imports again
     page.goto(base + "record.html")
     with page.expect_download() as dl:
-        page.click('[data-hb-action="export-json"]')
+        press(page, "Save a backup file")
     p = tmp_path / "out.json"
     dl.value.save_as(p)
-    page.click('[data-hb-action="clear"]')
-    page.click("[data-hb-confirm-yes]")
-    page.set_input_files("[data-hb-import]", str(p))
-    page.click("[data-hb-confirm-yes]")
+    press(page, "Clear all answers")
+    press(page, CLEAR_YES)
+    restore(page, p)
+    press(page, MERGE)
     assert stored(page) == {"grow-planner.topic": "Kept too", NOTE_KEY: "short"}
 
 
@@ -209,10 +218,10 @@ def test_an_old_export_with_an_over_long_answer_imports_without_it(site, page, t
     """An export made before the limit (250,000 characters in one answer) is not refused whole."""
     page.goto(site.as_uri() + "/record.html")
     import_file(page, tmp_path, v1({"grow-planner.topic": "Kept", NOTE_KEY: "z" * 250_000}), "old-export.json")
-    expect(page.locator("[data-hb-confirm-title]")).to_have_text("Import 1 answer from old-export.json?")
-    body = page.locator("[data-hb-confirm-body]")
-    expect(body).to_contain_text(f"1 answer is longer than the handbook keeps (over {MAX_ANSWER_CHARS:,} characters) and will be left out: '{NOTE_KEY}'")
-    page.click("[data-hb-confirm-yes]")
+    expect(question(page)).to_have_accessible_name("Import 1 answer from old-export.json?")
+    expect(question(page)).to_contain_text(
+        f"1 answer is longer than the handbook keeps (over {MAX_ANSWER_CHARS:,} characters) and will be left out: '{NOTE_KEY}'")
+    press(page, MERGE)
     assert stored(page) == {"grow-planner.topic": "Kept"}
 
 
@@ -259,21 +268,21 @@ def test_the_record_lists_backups_to_download_restore_and_delete(site, page, tmp
     assert p.read_text() == "{not json"
     # restore asks first; cancel changes nothing
     good.get_by_role("button", name=re.compile("^Restore")).click()
-    expect(page.locator("[data-hb-confirm-title]")).to_contain_text("Restore 2 answers from the copy kept on 2 January 2026")
-    page.click("[data-hb-confirm-no]")
+    expect(question(page)).to_have_accessible_name(re.compile(r"^Restore 2 answers from the copy kept on 2 January 2026"))
+    question(page).get_by_role("button", name="Cancel").click()
     assert stored(page) == {"grow-planner.topic": "Current"}
     good.get_by_role("button", name=re.compile("^Restore")).click()
-    expect(page.locator("[data-hb-confirm-body]")).to_contain_text("1 new, 1 changed")
-    page.click("[data-hb-confirm-yes]")
+    expect(question(page)).to_contain_text("1 new, 1 changed")
+    press(page, MERGE)
     assert stored(page) == readable["answers"]
     expect(page.locator('dd[data-hb-answer="coach-self-assessment.listen-actively.rating"]')).to_have_text("Strong")
     # delete asks first; cancel keeps it, yes removes it from the browser and the list
     bad.get_by_role("button", name=re.compile("^Delete")).click()
-    expect(page.locator("[data-hb-confirm-title]")).to_contain_text("Delete the copy kept on")
+    expect(question(page)).to_have_accessible_name(re.compile(r"^Delete the copy kept on"))
     page.keyboard.press("Escape")
     assert corrupt in backups(page)
     bad.get_by_role("button", name=re.compile("^Delete")).click()
-    page.click("[data-hb-confirm-yes]")
+    press(page, DELETE_YES)
     expect(items).to_have_count(1)
     assert backups(page) == [readable_key]
     assert page.evaluate("document.activeElement.tagName") == "BUTTON"
@@ -319,8 +328,8 @@ def test_when_storage_is_full_the_banner_downloads_everything_including_unsaved(
     ctx = browser.new_context()
     page = ctx.new_page()
     page.goto(site.as_uri() + "/record.html")
-    page.set_input_files("[data-hb-import]", str(p))
-    page.click("[data-hb-confirm-yes]")
+    restore(page, p)
+    press(page, MERGE)
     assert stored(page) == doc["answers"]
     ctx.close()
 
@@ -370,7 +379,7 @@ def test_import_checks_format_and_manifest_version(doc, message, site, page, tmp
     status = page.locator("[data-hb-record-status]")
     expect(status).to_contain_text(message)
     expect(status).to_contain_text("Your answers are unchanged.")
-    expect(page.locator("[data-hb-confirm]")).to_be_hidden()
+    expect(question(page)).to_be_hidden()
     assert stored(page) == {"grow-planner.topic": "Mine"}
 
 
@@ -381,9 +390,9 @@ PROTO = {"__proto__": "proto answer", "constructor": "constructor answer", "toSt
 def test_prototype_names_are_ids_like_any_other(site, page, tmp_path):
     page.goto(site.as_uri() + "/record.html")
     import_file(page, tmp_path, json.dumps({"format": FORMAT, "version": 2, "handbook": NS, "answers": PROTO}))
-    expect(page.locator("[data-hb-confirm-title]")).to_have_text("Import 5 answers from import.json?")
-    expect(page.locator("[data-hb-confirm-body]")).to_contain_text("5 new, 0 changed, 0 the same, and 0 answers")
-    page.click("[data-hb-confirm-yes]")
+    expect(question(page)).to_have_accessible_name("Import 5 answers from import.json?")
+    expect(question(page)).to_contain_text("5 new, 0 changed, 0 the same, and 0 answers")
+    press(page, MERGE)
     assert stored(page) == PROTO
     orphans = page.locator("[data-hb-orphans]")
     expect(orphans).to_be_visible()
@@ -399,12 +408,12 @@ def test_prototype_names_are_ids_like_any_other(site, page, tmp_path):
     page.reload()
     expect(page.locator(".hb-banner")).to_have_count(0)
     expect(orphans).to_contain_text("toString answer")
-    page.click('[data-hb-action="clear"]')
-    expect(page.locator("[data-hb-confirm-title]")).to_have_text("Clear all 5 answers?")
+    press(page, "Clear all answers")
+    expect(question(page)).to_have_accessible_name("Clear all 5 answers?")
     page.keyboard.press("Escape")
     # and they go out and come back through the export
     with page.expect_download() as dl:
-        page.click('[data-hb-action="export-json"]')
+        press(page, "Save a backup file")
     p = tmp_path / "proto-out.json"
     dl.value.save_as(p)
     assert json.loads(p.read_text())["answers"] == PROTO
@@ -455,7 +464,7 @@ EVIL = "\n".join([
 
 def _export_markdown(page, tmp_path) -> str:
     with page.expect_download() as dl:
-        page.click('[data-hb-action="export-md"]')
+        press(page, "Download as Markdown")
     p = tmp_path / "r.md"
     dl.value.save_as(p)
     return p.read_text()
@@ -507,7 +516,7 @@ def test_imported_ratings_must_be_on_the_items_scale(answers, message, site, pag
     status = page.locator("[data-hb-record-status]")
     expect(status).to_contain_text(message)
     expect(status).to_contain_text("Your answers are unchanged.")
-    expect(page.locator("[data-hb-confirm]")).to_be_hidden()
+    expect(question(page)).to_be_hidden()
     assert stored(page) == {"grow-planner.topic": "Mine"}
 
 
