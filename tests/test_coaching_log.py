@@ -8,6 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from test_learning_record import press, restore
 from test_self_check import KEY, stored
 
 LOG = "coaching-log"
@@ -220,19 +221,19 @@ def test_the_record_lists_entries_grouped_and_the_export_reimports(site, page, t
     expect(page.locator(f'[data-hb-answer-rows="{JOURNAL}"]')).to_contain_text("Journal entry: A hard week, 27 November 2026")
     before = stored(page)
     with page.expect_download() as dl:
-        page.click('[data-hb-action="export-json"]')
+        press(page, "Save a backup file")
     path = tmp_path / "export.json"
     dl.value.save_as(path)
     exported = json.loads(path.read_text())
     assert exported["answers"][GROW] == before[GROW] and exported["answers"][REL] == before[REL]
-    page.click('[data-hb-action="clear"]')
-    page.click("[data-hb-confirm-yes]")
+    press(page, "Clear all answers")
+    press(page, "Yes, clear all my answers")
     assert stored(page) == {}
-    page.set_input_files("[data-hb-import]", str(path))
-    page.click("[data-hb-confirm-yes]")
+    restore(page, path)
+    press(page, "Merge with my answers")
     assert stored(page) == before
     with page.expect_download() as dl:
-        page.click('[data-hb-action="export-md"]')
+        press(page, "Download as Markdown")
     md = tmp_path / "export.md"
     dl.value.save_as(md)
     text = md.read_text()
