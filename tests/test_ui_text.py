@@ -639,7 +639,7 @@ RECORD_ANSWERS = {
 }
 
 
-def _record_texts(base: Path, browser, tmp_path: Path) -> tuple[str, str, str]:
+def _record_texts(base: Path, browser, tmp_path: Path, keys: dict) -> tuple[str, str, str]:
     """The learning record as a teacher meets it after its script has run, with answers stored: the
     page's text and names (every prompt shown; a confirmation opened and cancelled; a copy kept aside
     offered for restoring, then merged; a backup file refused; a snapshot saved; the printed title),
@@ -663,6 +663,11 @@ def _record_texts(base: Path, browser, tmp_path: Path) -> tuple[str, str, str]:
     def status() -> str:
         return pg.locator("[data-hb-record-status]").text_content()
 
+    say = _saying(keys)  # the record's buttons by what this build's catalogue calls them
+
+    def press(key: str) -> None:
+        pg.get_by_role("button", name=say(key), exact=True).click()
+
     try:
         doc = {"version": 1, "handbook": RECORD_NS, "answers": RECORD_ANSWERS}
         pg.goto((base / "record.html").as_uri())
@@ -675,27 +680,27 @@ def _record_texts(base: Path, browser, tmp_path: Path) -> tuple[str, str, str]:
         pg.reload()
         ready(pg)
         pg.wait_for_function("document.querySelector('[data-hb-progress=\"all\"]').textContent !== '0'")
-        pg.check("[data-hb-show-all]")
+        pg.get_by_role("checkbox", name=say("learning-record.show-all"), exact=True).check()
         look()
         pg.evaluate("dispatchEvent(new Event('beforeprint'))")
         seen.append(pg.title())
         pg.evaluate("dispatchEvent(new Event('afterprint'))")
         # a confirmation, cancelled
-        pg.click('[data-hb-action="clear"]')
+        press("learning-record.clear")
         look()
-        pg.click("[data-hb-confirm-no]")
+        press("common.cancel")
         seen.append(status())
         pg.locator("[data-hb-snapshot-list] button").first.click()
         look()
-        pg.click("[data-hb-confirm-no]")
+        press("common.cancel")
         # the exports
         with pg.expect_download() as dl:
-            pg.click('[data-hb-action="export-md"]')
+            press("learning-record.export-md")
         dl.value.save_as(tmp_path / "record.md")
         markdown = (tmp_path / "record.md").read_text(encoding="utf-8")
         seen.append(status())
         with pg.expect_download() as dl:
-            pg.click('[data-hb-action="docx"]')
+            press("learning-record.download-docx")
         dl.value.save_as(tmp_path / "record.docx")
         seen.append(status() + " " + dl.value.suggested_filename)
         with zipfile.ZipFile(tmp_path / "record.docx") as z:
@@ -704,14 +709,16 @@ def _record_texts(base: Path, browser, tmp_path: Path) -> tuple[str, str, str]:
         docx = " ".join(html.unescape(t) for t in re.findall(r'>([^<>]+)<', xml) + re.findall(r'<w:name w:val="([^"]*)"', xml))
         # a backup file that does not fit, then a snapshot
         with pg.expect_download() as dl:
-            pg.click('[data-hb-action="export-json"]')
+            press("learning-record.export-json")
         dl.value.save_as(tmp_path / "backup.json")
         seen.append(status())
         backup = json.loads((tmp_path / "backup.json").read_text(encoding="utf-8"))
         backup["answers"]["coach-self-assessment.listen-actively.rating"] = "superb"
         bad = tmp_path / "bad.json"
         bad.write_text(json.dumps(backup), encoding="utf-8")
-        pg.set_input_files("[data-hb-import]", str(bad))
+        with pg.expect_file_chooser() as chooser:
+            press("learning-record.import")
+        chooser.value.set_files(str(bad))
         pg.wait_for_function("document.querySelector('[data-hb-record-status]').textContent !== ''")
         seen.append(status())
         pg.click("[data-hb-snapshot-save]")
@@ -720,7 +727,7 @@ def _record_texts(base: Path, browser, tmp_path: Path) -> tuple[str, str, str]:
         # a copy kept aside: offered for restoring, then merged
         pg.locator("[data-hb-backup-list] li", has_text="0000000a").get_by_role("button").nth(1).click()
         look()
-        pg.click("[data-hb-confirm-yes]")
+        press("learning-record.script.merge")
         seen.append(status())
         assert not errors, errors
     finally:
@@ -750,8 +757,8 @@ def test_the_learning_record_and_its_documents_say_only_what_the_catalogue_says(
     kept aside, confirmations, statuses), its Markdown export and its Word document keep none of the
     catalogue's phrases that the real build shows; and the script's markers are there, numbers filled."""
     content = _content_text()
-    real = _record_texts(site, browser, tmp_path / "real")
-    marked = _record_texts(marked_site, browser, tmp_path / "marked")
+    real = _record_texts(site, browser, tmp_path / "real", KEYS)
+    marked = _record_texts(marked_site, browser, tmp_path / "marked", MARKED_KEYS)
     # (the Markdown and the document share many phrases with the handbook's content, such as its title)
     for what, r, m, least in zip(("page", "Markdown", "docx"), real, marked, (60, 5, 8)):
         checked, left = _catalogue_left(r, m, content)
