@@ -9,12 +9,28 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import ROOT
+from test_learning_record import press, restore
 from test_self_check import KEY, stored
 
 LOG = "coaching-log"
 REL = f"{LOG}.relationships"
 GROW = f"{LOG}.grow"
 JOURNAL = f"{LOG}.journal"
+
+# The log as a reader finds it: its boxes and buttons by their labels (data/forms.yml gives the kinds'
+# and fields' words, data/ui.yml the words around them), a relationship or an entry by its heading.
+NEW_RELATIONSHIP = "Add a coaching relationship"
+
+
+def new_relationship(page):
+    """The box a new coaching relationship's label is typed in."""
+    return page.get_by_label(NEW_RELATIONSHIP, exact=True)
+
+
+def entry_of(scope, kind: str):
+    """The last entry of a kind ("GROW plan", "Session note", "Journal entry") in a relationship or
+    the journal: a region named by its heading ("GROW plan: First steps, 25 November 2026")."""
+    return scope.get_by_role("region", name=re.compile(rf"^{re.escape(kind)}\b")).last
 
 
 def log_page(page, base):
@@ -23,21 +39,21 @@ def log_page(page, base):
 
 
 def add_relationship(page, label):
-    page.fill("#hb-coaching-log--relationships--new", label)
-    page.click('[data-hb-log-action="add-relationship"]')
-    sec = page.locator("[data-hb-log-relationship]").filter(has=page.locator("h4", has_text=label))
+    new_relationship(page).fill(label)
+    page.get_by_role("button", name="Add this coaching relationship").click()
+    sec = page.get_by_role("region", name=label, exact=True)
     expect(sec).to_have_count(1)
     return sec
 
 
 def add_grow(page, sec, topic, date, goal):
-    sec.locator('[data-hb-log-kind="coaching-log.grow"]').click()
-    entry = sec.locator("[data-hb-log-entry]").last
-    entry.locator('input[data-hb-key$=".topic"]').fill(topic)
-    entry.locator('input[data-hb-key$=".date"]').fill(date)
-    entry.locator('textarea[data-hb-key$=".goal.notes"]').fill(goal)
-    entry.locator('textarea[data-hb-key$=".goal.notes"]').blur()
-    expect(entry.locator("h5")).to_have_text(re.compile(re.escape(topic)))
+    sec.get_by_role("button", name=re.compile(r"^Add a GROW plan\b")).click()
+    entry = entry_of(sec, "GROW plan")
+    entry.get_by_label("What the conversation is about", exact=True).fill(topic)
+    entry.get_by_label("Date of the conversation", exact=True).fill(date)
+    entry.get_by_label("Goal", exact=True).fill(goal)
+    entry.get_by_label("Goal", exact=True).blur()
+    expect(entry.get_by_role("heading")).to_have_text(re.compile(re.escape(topic)))
     return entry
 
 
@@ -57,12 +73,12 @@ def fill_two_relationships(page):
     b = add_relationship(page, "Mentoring B.")
     add_grow(page, b, "Behaviour", "2026-11-26", "Routines")
     add_grow(page, b, "Marking", "2026-12-03", "Feedback")
-    page.click('[data-hb-log-kind="coaching-log.journal"]')
-    j = page.locator('[data-hb-log-entries="coaching-log.journal"] [data-hb-log-entry]').last
-    j.locator('input[data-hb-key$=".title"]').fill("A hard week")
-    j.locator('input[data-hb-key$=".date"]').fill("2026-11-27")
-    j.locator('textarea[data-hb-key$=".learnt"]').fill("Listen more")
-    j.locator('textarea[data-hb-key$=".learnt"]').blur()
+    page.get_by_role("button", name="Add a journal entry").click()
+    j = entry_of(page.get_by_role("region", name="Reflective journal"), "Journal entry")
+    j.get_by_label("Title", exact=True).fill("A hard week")
+    j.get_by_label("Date", exact=True).fill("2026-11-27")
+    j.get_by_label("What I learnt about my practice", exact=True).fill("Listen more")
+    j.get_by_label("What I learnt about my practice", exact=True).blur()
     wait_rows(page, GROW, 4)
     wait_rows(page, JOURNAL, 1)
 
@@ -78,7 +94,7 @@ def test_two_relationships_with_dated_entries_survive_reload(base, page):
     expect(a.locator("h4")).to_have_text("Coaching with A.")
     expect(a.locator("[data-hb-log-entry] h5")).to_have_text(["GROW plan: First steps, 25 November 2026", "GROW plan: Wait time, 2 December 2026"])
     expect(b.locator("[data-hb-log-entry] h5")).to_have_text(["GROW plan: Behaviour, 26 November 2026", "GROW plan: Marking, 3 December 2026"])
-    expect(a.locator('textarea[data-hb-key$=".goal.notes"]').nth(1)).to_have_value("Try wait time")
+    expect(a.get_by_label("Goal", exact=True).nth(1)).to_have_value("Try wait time")
     expect(page.locator('[data-hb-log-entries="coaching-log.journal"] h4')).to_have_text("Journal entry: A hard week, 27 November 2026")
     saved = stored(page)
     assert [r["label"] for r in saved[REL]] == ["Coaching with A.", "Mentoring B."]
@@ -93,10 +109,10 @@ def test_two_relationships_with_dated_entries_survive_reload(base, page):
 def test_rename_a_relationship(base, page):
     log_page(page, base)
     add_grow(page, add_relationship(page, "Coaching with A."), "First steps", "2026-11-25", "Plan")
-    sec = page.locator("[data-hb-log-relationship]").first
-    sec.locator("[data-hb-log-rel-label]").fill("Coaching with C.")
-    sec.locator("[data-hb-log-rel-label]").blur()
-    expect(sec.locator("h4")).to_have_text("Coaching with C.")
+    name = page.get_by_role("region", name="Coaching with A.").get_by_label("Name of this coaching relationship")
+    name.fill("Coaching with C.")
+    name.blur()
+    expect(page.get_by_role("region", name="Coaching with C.").get_by_role("heading", level=4)).to_have_text("Coaching with C.")
     page.wait_for_function(f"() => JSON.parse(localStorage.getItem('{KEY}')).answers['{REL}'][0].label === 'Coaching with C.'")
     page.reload()
     expect(page.locator("[data-hb-log-relationship] h4")).to_have_text("Coaching with C.")
@@ -186,7 +202,7 @@ def test_an_empty_label_is_refused_where_it_is_typed(base, page):
     status = page.locator("[data-hb-log-status]")
     expect(status).to_have_class(re.compile("hb-log__status--error"))
     expect(status).to_contain_text("Give the coaching relationship a label first")
-    expect(page.locator("#hb-coaching-log--relationships--new")).to_be_focused()
+    expect(new_relationship(page)).to_be_focused()
     assert rows(page, REL) == []
 
 
@@ -235,19 +251,19 @@ def test_the_record_lists_entries_grouped_and_the_export_reimports(site, page, t
     expect(page.locator(f'[data-hb-answer-rows="{JOURNAL}"]')).to_contain_text("Journal entry: A hard week, 27 November 2026")
     before = stored(page)
     with page.expect_download() as dl:
-        page.click('[data-hb-action="export-json"]')
+        press(page, "Save a backup file")
     path = tmp_path / "export.json"
     dl.value.save_as(path)
     exported = json.loads(path.read_text())
     assert exported["answers"][GROW] == before[GROW] and exported["answers"][REL] == before[REL]
-    page.click('[data-hb-action="clear"]')
-    page.click("[data-hb-confirm-yes]")
+    press(page, "Clear all answers")
+    press(page, "Yes, clear all my answers")
     assert stored(page) == {}
-    page.set_input_files("[data-hb-import]", str(path))
-    page.click("[data-hb-confirm-yes]")
+    restore(page, path)
+    press(page, "Merge with my answers")
     assert stored(page) == before
     with page.expect_download() as dl:
-        page.click('[data-hb-action="export-md"]')
+        press(page, "Download as Markdown")
     md = tmp_path / "export.md"
     dl.value.save_as(md)
     text = md.read_text()
@@ -325,17 +341,17 @@ def test_instant_navigation_enhances_the_log(served, page):
 
 def test_the_log_works_from_the_keyboard(site, page):
     log_page(page, site.as_uri() + "/")
-    page.focus("#hb-coaching-log--relationships--new")
+    new_relationship(page).focus()
     page.keyboard.type("Coaching with A.")
     page.keyboard.press("Enter")
-    sec = page.locator("[data-hb-log-relationship]")
+    sec = page.get_by_role("region", name="Coaching with A.", exact=True)
     expect(sec).to_have_count(1)
-    sec.locator('[data-hb-log-kind="coaching-log.session"]').focus()
+    sec.get_by_role("button", name=re.compile(r"^Add a session note\b")).focus()
     page.keyboard.press("Enter")
-    expect(sec.locator("[data-hb-log-entry] input").first).to_be_focused()
+    expect(entry_of(sec, "Session note").get_by_label("Date of the session")).to_be_focused()
     from webcheck import tab_to
 
-    tab_to(page, '[data-hb-log-entry] input[data-hb-key$=".title"]', 6, "the session's title")
+    tab_to(page, entry_of(sec, "Session note").get_by_label("What the session was about"), 6, "the session's title")
     page.keyboard.type("Observation feedback")
     page.keyboard.press("Tab")
     wait_rows(page, f"{LOG}.session", 1)

@@ -8,13 +8,15 @@ import re
 
 from playwright.sync_api import expect
 
+from test_coaching_log import add_relationship
 from test_self_check import instant_site  # noqa: F401 (a fixture: a build with site_url, for instant navigation)
+from webcheck import form_called, note_on
 
 KEY = "hb:coaching-mentoring-handbook:answers"
 # Material's instant navigation re-inserts each inline script of the page it shows as a plain script:
 # the record's manifest is in a <template> (inert), not a <script type=application/json>, so nothing
 # is run as JavaScript that is not: no page error at all.
-NOTE = "#hb-reflections--reflect-need-coaching--note"
+NEED_COACHING = "Is there a particular aspect of your practice"  # a point for reflection (data/prompts.yml)
 
 # After the first page: count the subscriptions made through hb.storage (live = made - released)
 # and the window/document listeners of the kinds components add, and every write of the answers.
@@ -78,8 +80,8 @@ def test_listeners_do_not_pile_up_over_instant_navigation(instant_site, page):
 
     # and after all that, one change is one save and one "Saved"
     before = page.evaluate("window.__writes")
-    page.fill(NOTE, "Feedback on questioning")
-    status = page.locator("form:has(%s) [data-hb-status]" % NOTE)
+    note_on(page, NEED_COACHING).fill("Feedback on questioning")
+    status = form_called(page, NEED_COACHING).get_by_role("status")
     expect(status).to_contain_text("Saved in this browser")
     page.wait_for_timeout(600)   # past the save's pause: nothing else is written
     assert page.evaluate("window.__writes") - before == 1
@@ -94,9 +96,7 @@ def test_a_log_edit_still_waiting_is_saved_when_instant_navigation_leaves(instan
     page.goto(instant_site + "coaching-log.html")
     expect(page.locator(".hb-log--enhanced")).to_be_visible()
     page.evaluate("window.__sameDocument = true")
-    page.fill("#hb-coaching-log--relationships--new", "Coaching with A.")
-    page.click('[data-hb-log-action="add-relationship"]')
-    label = page.locator("[data-hb-log-rel-label]")
+    label = add_relationship(page, "Coaching with A.").get_by_label("Name of this coaching relationship")
     expect(label).to_have_count(1)
     label.fill("Coaching with B.")          # an input event: the write waits for a pause
     nav_to(page, "Coaching", "coaching.html")
@@ -117,7 +117,7 @@ def test_the_record_works_when_instant_navigation_brings_it(instant_site, page):
     """Reached by instant navigation, the record still finds the build's manifest and shows answers."""
     page.goto(instant_site + "coaching.html")
     page.wait_for_function("() => window.document$ !== undefined && document.querySelector('[data-hb-init]')")
-    page.fill(NOTE, "Feedback on questioning")
+    note_on(page, NEED_COACHING).fill("Feedback on questioning")
     page.evaluate("window.hb.storage.flush(); window.__sameDocument = true")
     nav_to(page, "My learning record", "record.html")
     expect(page.locator('[data-hb-answer="reflections.reflect-need-coaching.note"]')).to_have_text("Feedback on questioning")

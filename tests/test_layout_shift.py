@@ -110,7 +110,7 @@ def test_learning_record_with_ratings_does_not_move_as_its_chart_is_drawn(site, 
     page.goto(served + "record.html", wait_until="load")
     ready(page)
     rated = page.evaluate("""() => {
-        const m = JSON.parse(document.getElementById('hb-manifest').content.textContent);
+        const m = JSON.parse(document.getElementById('hb-manifest').content.textContent);  // the build's data island, not a control
         const c = m.chart, levels = c.levels.map(l => l.id);
         let n = 0;
         c.rows.forEach((r, i) => {

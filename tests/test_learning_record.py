@@ -9,6 +9,32 @@ from playwright.sync_api import expect
 
 from conftest import copy_project, handbook, serve_dir
 from test_self_check import KEY, NS, stored, wait_saved
+from webcheck import box, choice, form_called, note_on
+
+# Forms and fields as a reader finds them (data/forms.yml, data/lists.yml, data/prompts.yml): a form by
+# part of its heading, a field by its label within its item.
+NEED_COACHING = "Is there a particular aspect of your practice"
+COACHES = "what effective coaches do"
+CONTRACTING = "contracting checklist"
+STANDARDS = "professional standards"
+GROW, TOPIC = "Plan a coaching conversation", "What the conversation is about"
+
+
+# The record's buttons by their names (data/ui.yml, learning-record)
+def press(page, name: str) -> None:
+    page.get_by_role("button", name=name, exact=True).click()
+
+
+def restore(page, path) -> None:
+    """Restore from a backup file as a reader does: the button opens the file chooser."""
+    with page.expect_file_chooser() as chooser:
+        page.get_by_role("button", name="Restore from a backup file").click()
+    chooser.value.set_files(str(path))
+
+
+def question(page):
+    """What the record asks before it clears or imports: a group named by its question."""
+    return page.get_by_role("group", name=re.compile(r"^(Clear|Import) .*\?$"))
 
 
 def seed(page, base, answers: dict) -> None:
@@ -31,15 +57,15 @@ SAMPLE = {
 
 def test_record_shows_what_the_forms_saved_with_progress(base, page, site):
     page.goto(base + "coaching.html")
-    page.fill("#hb-reflections--reflect-need-coaching--note", "Questioning and wait time")
-    page.check("#hb-coach-self-assessment--listen-actively--rating-strong")
-    wait_saved(page, page.locator('form[data-hb-form="coach-self-assessment"]'))
+    note_on(page, NEED_COACHING).fill("Questioning and wait time")
+    choice(form_called(page, COACHES), "Your rating", "Strong", item="Listen actively").check()
+    wait_saved(page, form_called(page, COACHES))
     page.goto(base + "practical-guidance.html")  # contracting is with the rest of the practical guidance
-    page.check("#hb-contracting--boundaries--agreed")
-    wait_saved(page, page.locator('form[data-hb-form="contracting"]'))
+    box(form_called(page, CONTRACTING), "Agreed", item="Boundaries").check()
+    wait_saved(page, form_called(page, CONTRACTING))
     page.goto(base + "getting-involved.html")
-    page.check("#hb-standards-review--directs-other-adults--status-addressing")
-    wait_saved(page, page.locator('form[data-hb-form="standards-review"]'))
+    choice(form_called(page, STANDARDS), "Where you are", "Addressing now", item=re.compile(r"^Directs the work\b")).check()
+    wait_saved(page, form_called(page, STANDARDS))
 
     page.goto(base + "record.html")
     expect(page.locator('[data-hb-answer="reflections.reflect-need-coaching.note"]').first).to_have_text("Questioning and wait time")
@@ -56,7 +82,8 @@ def test_record_shows_what_the_forms_saved_with_progress(base, page, site):
     total = len(re.findall(r'<dd data-hb-answer="', record_html)) + record_html.count('data-hb-answer-rows="')
     assert f"of <strong>{total}</strong>" in page.content()
     # each answer links back to its prompt
-    link = page.locator("#record-reflect-need-coaching a.hb-record__goto")
+    link = page.get_by_role("link", name=re.compile(rf"^Go to this prompt\s*:\s*{re.escape(NEED_COACHING)}"))
+    # the link's target is the prompt's anchor (an id on purpose: links into the handbook stay stable)
     assert link.get_attribute("href").endswith("coaching.html#reflect-need-coaching")
     assert page.js_errors == []
 
@@ -70,7 +97,7 @@ def test_every_prompt_is_listed_without_javascript(site, browser):
     from conftest import ROOT
 
     hb = load(ROOT / "data")
-    for pid in hb.prompts:
+    for pid in hb.prompts:  # each prompt's entry, with the anchor its "Go to" links and the forms' links use
         assert f'id="record-{pid}"' in html, pid
     expect(pg.locator(".hb-self-check__nojs").first).to_be_visible()
     ctx.close()
@@ -95,7 +122,7 @@ def test_chart_and_table_show_coach_and_mentor_ratings_side_by_side(base, page):
 def test_export_clear_import_restores_everything_exactly(base, page, tmp_path):
     seed(page, base, SAMPLE)
     with page.expect_download() as dl:
-        page.click('[data-hb-action="export-json"]')
+        press(page, "Save a backup file")
     d = dl.value
     assert re.fullmatch(rf"learning-record-{NS}-\d{{4}}-\d\d-\d\d\.json", d.suggested_filename)
     path = tmp_path / d.suggested_filename
@@ -103,49 +130,49 @@ def test_export_clear_import_restores_everything_exactly(base, page, tmp_path):
     exported = json.loads(path.read_text())
     assert exported["answers"] == SAMPLE and exported["handbook"] == NS and exported["version"] == 2 and exported["manifest"] == 1
 
-    page.click('[data-hb-action="clear"]')
-    confirm = page.locator("[data-hb-confirm]")
+    press(page, "Clear all answers")
+    confirm = question(page)
     expect(confirm).to_be_visible()
     expect(confirm).to_contain_text("Clear all 7 answers?")
     assert stored(page) == SAMPLE, "nothing is cleared before the user confirms"
-    page.click("[data-hb-confirm-yes]")
+    press(page, "Yes, clear all my answers")
     expect(page.locator("[data-hb-record-status]")).to_have_text("All your answers were cleared.")
     assert stored(page) == {}
     expect(page.locator('[data-hb-progress="all"]')).to_have_text("0")
 
-    page.set_input_files("[data-hb-import]", str(path))
+    restore(page, path)
     expect(confirm).to_contain_text("7 new, 0 changed, 0 the same, and 0 answers")
     assert stored(page) == {}, "import waits for confirmation"
-    page.click("[data-hb-confirm-yes]")
+    press(page, "Merge with my answers")
     expect(page.locator("[data-hb-record-status]")).to_contain_text("Merged 7 answers")
     assert stored(page) == SAMPLE
     page.goto(base + "getting-involved.html")
-    expect(page.locator('[data-hb-rows="targets"] textarea').first).to_have_value("Use GROW")
+    expect(box(form_called(page, "Your targets"), "What you want to achieve", item="Target 1")).to_have_value("Use GROW")
 
 
 def test_import_can_be_cancelled(site, page, tmp_path):
     seed(page, site.as_uri() + "/", SAMPLE)
     f = tmp_path / "other.json"
     f.write_text(json.dumps({"version": 1, "handbook": NS, "answers": {"targets": []}}))
-    page.set_input_files("[data-hb-import]", str(f))
-    expect(page.locator("[data-hb-confirm]")).to_contain_text("0 new, 1 changed, 0 the same, and 6 answers you have now that are not in the file")
-    page.click("[data-hb-confirm-no]")
+    restore(page, f)
+    expect(question(page)).to_contain_text("0 new, 1 changed, 0 the same, and 6 answers you have now that are not in the file")
+    question(page).get_by_role("button", name="Cancel").click()
     expect(page.locator("[data-hb-record-status]")).to_have_text("Nothing was changed.")
     assert stored(page) == SAMPLE
 
 
 def test_clear_can_be_cancelled(site, page):
     seed(page, site.as_uri() + "/", SAMPLE)
-    page.click('[data-hb-action="clear"]')
+    press(page, "Clear all answers")
     page.keyboard.press("Escape")
-    expect(page.locator("[data-hb-confirm]")).to_be_hidden()
+    expect(question(page)).to_be_hidden()
     assert stored(page) == SAMPLE
 
 
 def test_export_markdown_for_sharing(site, page, tmp_path):
     seed(page, site.as_uri() + "/", SAMPLE)
     with page.expect_download() as dl:
-        page.click('[data-hb-action="export-md"]')
+        press(page, "Download as Markdown")
     assert dl.value.suggested_filename.endswith(".md")
     p = tmp_path / "r.md"
     dl.value.save_as(p)
@@ -169,11 +196,11 @@ def test_bad_imports_are_rejected_and_nothing_changes(content, message, site, pa
     if content == "HUGE":
         content = json.dumps({"version": 1, "handbook": NS, "answers": {"reflections.x.note": "a" * (6 * 1024 * 1024)}})
     f.write_text(content)
-    page.set_input_files("[data-hb-import]", str(f))
+    restore(page, f)
     status = page.locator("[data-hb-record-status]")
     expect(status).to_contain_text(message)
     expect(status).to_contain_text("Your answers are unchanged.")
-    expect(page.locator("[data-hb-confirm]")).to_be_hidden()
+    expect(question(page)).to_be_hidden()
     assert stored(page) == SAMPLE
 
 
@@ -186,8 +213,8 @@ def test_html_in_an_imported_file_stays_text(site, page, tmp_path):
     f.write_text(json.dumps({"version": 1, "handbook": NS, "answers": {
         "reflections.reflect-need-coaching.note": evil, "old-form.gone.note": evil,
         "targets": [{"id": "r1", "aim": evil}]}}))
-    page.set_input_files("[data-hb-import]", str(f))
-    page.click("[data-hb-confirm-yes]")
+    restore(page, f)
+    press(page, "Merge with my answers")
     expect(page.locator('dd[data-hb-answer="reflections.reflect-need-coaching.note"]')).to_have_text(evil)
     expect(page.locator("[data-hb-orphans]")).to_contain_text(evil)
     expect(page.locator('[data-hb-answer-rows="targets"]')).to_contain_text(evil)
@@ -204,8 +231,8 @@ def test_answers_to_removed_prompts_are_kept_and_shown(base, page):
     expect(orphans).to_contain_text("Still mine")
     # visiting a form page and editing does not drop them
     page.goto(base + "coaching.html")
-    page.fill("#hb-grow-planner--topic", "New topic")
-    wait_saved(page, page.locator('form[data-hb-form="grow-planner"]'))
+    box(form_called(page, GROW), TOPIC).fill("New topic")
+    wait_saved(page, form_called(page, GROW))
     assert stored(page)["reflections.a-removed-prompt.note"] == "Still mine"
 
 
@@ -232,21 +259,22 @@ def test_a_second_handbook_on_the_same_host_keeps_its_own_answers(site, tmp_path
     base, stop = serve_dir(root)
     try:
         page.goto(base + "a/coaching.html")
-        page.fill("#hb-grow-planner--topic", "Handbook A")
-        wait_saved(page, page.locator('form[data-hb-form="grow-planner"]'))
+        topic = box(form_called(page, GROW), TOPIC)
+        topic.fill("Handbook A")
+        wait_saved(page, form_called(page, GROW))
         page.goto(base + "b/coaching.html")
-        expect(page.locator("#hb-grow-planner--topic")).to_have_value("")
-        page.fill("#hb-grow-planner--topic", "Handbook B")
-        wait_saved(page, page.locator('form[data-hb-form="grow-planner"]'))
+        expect(topic).to_have_value("")
+        topic.fill("Handbook B")
+        wait_saved(page, form_called(page, GROW))
         page.goto(base + "a/coaching.html")
-        expect(page.locator("#hb-grow-planner--topic")).to_have_value("Handbook A")
+        expect(topic).to_have_value("Handbook A")
         keys = page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('hb:')).sort()")
         assert keys == ["hb:coaching-mentoring-handbook:answers", "hb:second-handbook:answers"]
         # and a file from one is refused by the other
         page.goto(base + "b/record.html")
         f = tmp_path / "a.json"
         f.write_text(json.dumps({"version": 1, "handbook": NS, "answers": {"grow-planner.topic": "A"}}))
-        page.set_input_files("[data-hb-import]", str(f))
+        restore(page, f)
         expect(page.locator("[data-hb-record-status]")).to_contain_text("belongs to another handbook")
     finally:
         stop()

@@ -22,7 +22,9 @@ import pytest
 from conftest import watch_errors
 from playwright.sync_api import expect
 
+from test_coaching_log import add_relationship, entry_of
 from test_self_check import KEY, NS, stored
+from webcheck import box, choice, form_called, note_on
 
 LAPTOP = {"width": 1366, "height": 768}
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -97,21 +99,20 @@ NAME = "Siân O’Connell"
 
 def fill_as_a_teacher(page, base: str) -> None:
     page.goto(base + "coaching.html")
-    page.fill("#hb-reflections--reflect-need-coaching--note", ACCENTS)
-    page.check("#hb-coach-self-assessment--listen-actively--rating-secure")
-    page.fill("#hb-coach-self-assessment--listen-actively--evidence", LONG)
+    note_on(page, "Is there a particular aspect of your practice").fill(ACCENTS)
+    coaches = form_called(page, "what effective coaches do")
+    choice(coaches, "Your rating", "Secure", item="Listen actively").check()
+    box(coaches, "Evidence or next step", item="Listen actively").fill(LONG)
     saved(page)
     page.goto(base + "coaching-log.html")
     expect(page.locator(".hb-log--enhanced")).to_be_visible()
-    page.fill("#hb-coaching-log--relationships--new", "Coaching with A.")
-    page.click('[data-hb-log-action="add-relationship"]')
-    sec = page.locator("[data-hb-log-relationship]").filter(has=page.locator("h4", has_text="Coaching with A."))
-    sec.locator('[data-hb-log-kind="coaching-log.session"]').click()
-    entry = sec.locator("[data-hb-log-entry]").last
-    entry.locator('input[data-hb-key$=".date"]').fill("2026-11-20")
-    entry.locator('input[data-hb-key$=".title"]').fill("Observation feedback")
-    entry.locator('textarea[data-hb-key$=".notes"]').fill("Two open questions an hour became five.")
-    entry.locator('textarea[data-hb-key$=".notes"]').blur()
+    sec = add_relationship(page, "Coaching with A.")
+    sec.get_by_role("button", name=re.compile(r"^Add a session note\b")).click()
+    entry = entry_of(sec, "Session note")
+    entry.get_by_label("Date of the session", exact=True).fill("2026-11-20")
+    entry.get_by_label("What the session was about", exact=True).fill("Observation feedback")
+    entry.get_by_label("What we talked about", exact=True).fill("Two open questions an hour became five.")
+    entry.get_by_label("What we talked about", exact=True).blur()
     saved(page)
     page.goto(base + "record.html")
     page.get_by_label("Your name (for printing)").fill(NAME)
@@ -139,6 +140,7 @@ def test_the_document_for_a_meeting_opens_in_libreoffice_with_every_answer(site,
     assert "What we talked about: Two open questions an hour became five." in lines
     # only what has been answered, as the record shows by default: its sections, in its order
     assert "No answer yet" not in text
+    # each shown section's heading (a section names its heading by id, data-hb-heading: the link is what is read)
     shown = page.locator("[data-hb-section]:visible").evaluate_all(
         "els => els.map(s => document.getElementById(s.dataset.hbHeading).firstChild.textContent.trim())")
     headings = [t for t, style in paragraphs(zipfile.ZipFile(doc).read("word/document.xml")) if style == "Heading1"]

@@ -16,6 +16,7 @@ import pytest
 from conftest import watch_errors
 from playwright.sync_api import expect
 
+from test_learning_record import press, question, restore
 from test_self_check import KEY, NS, stored
 
 PHONE = {"width": 390, "height": 844}
@@ -79,10 +80,12 @@ def test_the_record_shows_what_has_been_answered_and_a_switch_shows_every_prompt
     expect(page.locator('dd[data-hb-answer="grow-planner.date"]')).to_have_text("25 November 2026")
     expect(page.locator('[data-hb-answer-rows="targets"]')).to_contain_text("Target 1 (By when: 31 March 2027)")
     # sections with nothing answered are left out, headings too
-    expect(page.locator("#record-case-studies")).to_be_hidden()
+    cases = page.get_by_role("heading", name=re.compile(r"^Case studies\b"), level=2, include_hidden=True)  # then its ¶ link
+    expect(cases).to_have_count(1)
+    expect(cases).to_be_hidden()
     short = page.evaluate("document.documentElement.scrollHeight")
     page.get_by_label("Show every prompt, including the ones not answered yet").check()
-    expect(page.locator("#record-case-studies")).to_be_visible()
+    expect(cases).to_be_visible()
     expect(page.locator(".hb-record__section .hb-record__empty:visible").first).to_have_text("No answer yet")
     full = page.evaluate("document.documentElement.scrollHeight")
     assert full > 3 * short, (short, full)
@@ -197,8 +200,8 @@ def test_restoring_a_backup_file_merges_or_replaces(site, phone, tmp_path):
     f.write_text(json.dumps({"version": 1, "handbook": NS, "answers": theirs}))
     for choice in ("Merge with my answers", "Replace all my answers"):
         seed(page, site.as_uri() + "/", mine)
-        page.set_input_files("[data-hb-import]", str(f))
-        confirm = page.locator("[data-hb-confirm]")
+        restore(page, f)
+        confirm = question(page)
         expect(confirm).to_contain_text("Import 3 answers from backup.json?")
         expect(confirm).to_contain_text("1 new, 2 changed, 0 the same, and 1 answer you have now that is not in the file")
         expect(confirm).to_contain_text("Merge keeps all 3 answers you have now")
@@ -219,6 +222,7 @@ def test_restoring_a_backup_file_merges_or_replaces(site, phone, tmp_path):
 def test_the_chart_is_readable_on_a_phone_with_a_caption_in_words(site, sized):
     page = sized
     seed(page, site.as_uri() + "/", TWELVE)
+    # the build's manifest (a data island, not a control): what the chart must show
     manifest = json.loads(page.evaluate("document.getElementById('hb-manifest').content.textContent"))
     labels = page.locator(".hb-rchart__label")
     assert labels.count() == len(manifest["chart"]["rows"])
@@ -311,9 +315,9 @@ def test_snapshots_of_self_ratings_compare_first_latest_and_now(site, phone, tmp
     assert "Progress over time" in doc and "<w:tbl>" in doc and "First snapshot, 1 September 2026" in doc
     # not an orphan
     expect(page.locator("[data-hb-orphans]")).to_be_hidden()
-    page.click('[data-hb-action="clear"]')
-    page.click("[data-hb-confirm-yes]")
-    page.set_input_files("[data-hb-import]", str(p))
+    press(page, "Clear all answers")
+    press(page, "Yes, clear all my answers")
+    restore(page, p)
     page.get_by_role("button", name="Replace all my answers").click()
     assert stored(page)["record.snapshots"] == snaps and stored(page)["record.name"] == "Jo"
 
@@ -323,7 +327,7 @@ def test_a_snapshot_with_a_rating_off_the_scale_is_refused(site, phone, tmp_path
     f = tmp_path / "bad.json"
     f.write_text(json.dumps({"version": 1, "handbook": NS, "answers": {"record.snapshots": [
         {"id": "s", "date": "2026-01-01", "coach-self-assessment.listen-actively.rating": "superb"}]}}))
-    phone.set_input_files("[data-hb-import]", str(f))
+    restore(phone, f)
     expect(phone.locator("[data-hb-record-status]")).to_contain_text("which is not one of that item's choices")
     assert stored(phone) == TWELVE
 

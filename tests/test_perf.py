@@ -144,7 +144,7 @@ def test_the_colours_are_materials_own_in_both_schemes(site, served, browser):
         assert sum(k.startswith("body --md-") for k in ours) > 20, ours
         page.evaluate(add, palette.name)
         assert page.evaluate(colours) == ours, want
-        page.evaluate("document.getElementById('material-palette').remove()")
+        page.evaluate("document.getElementById('material-palette').remove()")  # the stylesheet this test added
     ctx.close()
 
 

@@ -16,13 +16,27 @@ from playwright.sync_api import expect
 
 from macros.self_check import MAX_ANSWER_CHARS
 from test_self_check import KEY, NS, stored
+from test_learning_record import press, restore
 from test_storage import FULL
+from webcheck import box, choice, form_called, note_on
 
 FORMAT = "coaching-mentoring-handbook-answers"
 BACKUP_PREFIX = f"hb:{NS}:backup:"
-TOPIC = "#hb-grow-planner--topic"
-NOTE = "#hb-reflections--reflect-need-coaching--note"
 NOTE_KEY = "reflections.reflect-need-coaching.note"
+
+
+# Fields as a reader finds them (data/forms.yml, data/prompts.yml): a form by part of its heading, a
+# field by its label; a point for reflection's notes by the start of its words.
+def topic(page):
+    return box(form_called(page, "Plan a coaching conversation"), "What the conversation is about")
+
+
+def note(page):
+    return note_on(page, "Is there a particular aspect of your practice")
+
+
+def skills_note(page):
+    return note_on(page, "Do you have skills or competencies of your own")
 
 
 def put(page, doc) -> None:
@@ -49,7 +63,15 @@ def wait_stored(page, expected: dict) -> None:
 def import_file(page, tmp_path, doc, name="import.json"):
     f = tmp_path / name
     f.write_text(doc if isinstance(doc, str) else json.dumps(doc))
-    page.set_input_files("[data-hb-import]", str(f))
+    restore(page, f)
+
+
+def question(page):
+    """What the record asks before it clears, imports, restores or deletes: a group named by its question."""
+    return page.get_by_role("group", name=re.compile(r"^(Clear|Import|Restore|Delete) .*\?$"))
+
+
+CLEAR_YES, MERGE, DELETE_YES = "Yes, clear all my answers", "Merge with my answers", "Yes, delete this copy"
 
 
 # ------------------------------------------------------------------------------ 1. several tabs
@@ -59,13 +81,13 @@ def test_two_tabs_answering_different_fields_keep_both(base, browser):
     a, b = ctx.new_page(), ctx.new_page()
     a.goto(base + "coaching.html")
     b.goto(base + "coaching.html")
-    a.fill(TOPIC, "From tab A")
+    topic(a).fill("From tab A")
     wait_stored(a, {"grow-planner.topic": "From tab A"})
-    b.fill(NOTE, "From tab B")
+    note(b).fill("From tab B")
     wait_stored(b, {"grow-planner.topic": "From tab A", NOTE_KEY: "From tab B"})
     # each tab is brought up to date with the other's answer, without a reload
-    expect(a.locator(NOTE)).to_have_value("From tab B")
-    expect(b.locator(TOPIC)).to_have_value("From tab A")
+    expect(note(a)).to_have_value("From tab B")
+    expect(topic(b)).to_have_value("From tab A")
     ctx.close()
 
 
@@ -73,17 +95,17 @@ def test_clear_in_one_tab_is_final_in_all(base, browser):
     ctx = browser.new_context()
     forms, record = ctx.new_page(), ctx.new_page()
     forms.goto(base + "coaching.html")
-    forms.fill(TOPIC, "Old topic")
-    forms.fill(NOTE, "Old note")
+    topic(forms).fill("Old topic")
+    note(forms).fill("Old note")
     wait_stored(forms, {"grow-planner.topic": "Old topic", NOTE_KEY: "Old note"})
     record.goto(base + "record.html")
-    record.click('[data-hb-action="clear"]')
-    expect(record.locator("[data-hb-confirm-title]")).to_have_text("Clear all 2 answers?")
-    record.click("[data-hb-confirm-yes]")
+    press(record, "Clear all answers")
+    expect(question(record)).to_have_accessible_name("Clear all 2 answers?")
+    press(record, CLEAR_YES)
     wait_stored(record, {})
     # the older tab shows the clear, and typing there afterwards brings nothing back
-    expect(forms.locator(TOPIC)).to_have_value("")
-    forms.fill("#hb-reflections--reflect-skills-to-impart--note", "New after the clear")
+    expect(topic(forms)).to_have_value("")
+    skills_note(forms).fill("New after the clear")
     wait_stored(forms, {"reflections.reflect-skills-to-impart.note": "New after the clear"})
     forms.wait_for_timeout(600)  # a late save from the old tab would land within the debounce
     assert stored(forms) == {"reflections.reflect-skills-to-impart.note": "New after the clear"}
@@ -97,10 +119,10 @@ def test_clear_wins_even_when_the_older_tab_never_heard_of_it(site, browser):
                         "(window.addEventListener);")
     forms = ctx.new_page()
     forms.goto(site.as_uri() + "/coaching.html")
-    forms.fill(TOPIC, "Old topic")
+    topic(forms).fill("Old topic")
     wait_stored(forms, {"grow-planner.topic": "Old topic"})
     forms.evaluate(f"localStorage.setItem('{KEY}', JSON.stringify({{format: '{FORMAT}', version: 2, handbook: '{NS}', rev: 9, answers: {{}}}}))")
-    forms.fill(NOTE, "Typed afterwards")
+    note(forms).fill("Typed afterwards")
     wait_stored(forms, {NOTE_KEY: "Typed afterwards"})
     ctx.close()
 
@@ -111,18 +133,18 @@ def test_a_stale_record_tab_counts_and_clears_the_right_number(base, browser):
     record.goto(base + "record.html")
     expect(record.locator('[data-hb-progress="all"]')).to_have_text("0")
     forms.goto(base + "coaching.html")
-    forms.fill(TOPIC, "Topic")
-    forms.check("#hb-coach-self-assessment--listen-actively--rating-secure")
-    forms.fill(NOTE, "Note")
+    topic(forms).fill("Topic")
+    choice(form_called(forms, "what effective coaches do"), "Your rating", "Secure", item="Listen actively").check()
+    note(forms).fill("Note")
     wait_stored(forms, {"grow-planner.topic": "Topic", "coach-self-assessment.listen-actively.rating": "secure", NOTE_KEY: "Note"})
     # the record tab, opened before, follows without a reload
     expect(record.locator('[data-hb-progress="all"]')).to_have_text("3")
     expect(record.locator(f'dd[data-hb-answer="{NOTE_KEY}"]')).to_have_text("Note")
-    record.click('[data-hb-action="clear"]')
-    expect(record.locator("[data-hb-confirm-title]")).to_have_text("Clear all 3 answers?")
-    record.click("[data-hb-confirm-yes]")
+    press(record, "Clear all answers")
+    expect(question(record)).to_have_accessible_name("Clear all 3 answers?")
+    press(record, CLEAR_YES)
     wait_stored(record, {})
-    expect(forms.locator(NOTE)).to_have_value("")
+    expect(note(forms)).to_have_value("")
     ctx.close()
 
 
@@ -142,32 +164,32 @@ def test_every_text_control_has_the_one_length_limit(site):
 
 def test_an_over_long_answer_is_stopped_where_it_is_typed_and_said_so(base, page, tmp_path):
     page.goto(base + "coaching.html")
-    page.fill(TOPIC, "Kept too")
-    page.fill(NOTE, "x" * 250_000)
-    box = page.locator(NOTE)
-    assert box.evaluate("el => el.value.length") == MAX_ANSWER_CHARS
-    msg = page.locator("#hb-reflections--reflect-need-coaching--note-limit")
+    topic(page).fill("Kept too")
+    note(page).fill("x" * 250_000)
+    field = note(page)
+    assert field.evaluate("el => el.value.length") == MAX_ANSWER_CHARS
+    said = f"limit of {MAX_ANSWER_CHARS:,} characters"
+    msg = form_called(page, "Is there a particular aspect of your practice").get_by_role("status").filter(has_text=said)
     expect(msg).to_be_visible()
-    expect(msg).to_contain_text(f"limit of {MAX_ANSWER_CHARS:,} characters")
-    assert "hb-reflections--reflect-need-coaching--note-limit" in box.get_attribute("aria-describedby").split()
+    expect(field).to_have_accessible_description(re.compile(re.escape(said)))  # said beside the box, and read out with it
     wait_stored(page, {"grow-planner.topic": "Kept too", NOTE_KEY: "x" * MAX_ANSWER_CHARS})
     page.reload()
-    expect(page.locator(TOPIC)).to_have_value("Kept too")
-    assert page.locator(NOTE).evaluate("el => el.value.length") == MAX_ANSWER_CHARS
+    expect(topic(page)).to_have_value("Kept too")
+    assert note(page).evaluate("el => el.value.length") == MAX_ANSWER_CHARS
     expect(page.locator(".hb-banner")).to_have_count(0)
     # shortening it takes the message away
-    page.fill(NOTE, "short")
+    note(page).fill("short")
     expect(msg).to_be_hidden()
     # and the export of it imports again
     page.goto(base + "record.html")
     with page.expect_download() as dl:
-        page.click('[data-hb-action="export-json"]')
+        press(page, "Save a backup file")
     p = tmp_path / "out.json"
     dl.value.save_as(p)
-    page.click('[data-hb-action="clear"]')
-    page.click("[data-hb-confirm-yes]")
-    page.set_input_files("[data-hb-import]", str(p))
-    page.click("[data-hb-confirm-yes]")
+    press(page, "Clear all answers")
+    press(page, CLEAR_YES)
+    restore(page, p)
+    press(page, MERGE)
     assert stored(page) == {"grow-planner.topic": "Kept too", NOTE_KEY: "short"}
 
 
@@ -176,7 +198,7 @@ def test_a_stored_over_long_value_is_set_aside_alone(base, page):
     page.goto(base + "index.html")
     put(page, raw)
     page.goto(base + "coaching.html")
-    expect(page.locator(TOPIC)).to_have_value("Still here")
+    expect(topic(page)).to_have_value("Still here")
     banner = page.locator(".hb-banner")
     expect(banner).to_contain_text(NOTE_KEY)
     expect(banner).to_contain_text("Your other answers are here as usual")
@@ -187,7 +209,7 @@ def test_a_stored_over_long_value_is_set_aside_alone(base, page):
     assert backups(page) == keys
     # the next save keeps every usable answer and drops only the set-aside one
     page.goto(base + "coaching.html")
-    page.fill("#hb-reflections--reflect-skills-to-impart--note", "New")
+    skills_note(page).fill("New")
     wait_stored(page, {"grow-planner.topic": "Still here", "reflections.reflect-skills-to-impart.note": "New"})
     assert backups(page) == keys
 
@@ -196,10 +218,10 @@ def test_an_old_export_with_an_over_long_answer_imports_without_it(site, page, t
     """An export made before the limit (250,000 characters in one answer) is not refused whole."""
     page.goto(site.as_uri() + "/record.html")
     import_file(page, tmp_path, v1({"grow-planner.topic": "Kept", NOTE_KEY: "z" * 250_000}), "old-export.json")
-    expect(page.locator("[data-hb-confirm-title]")).to_have_text("Import 1 answer from old-export.json?")
-    body = page.locator("[data-hb-confirm-body]")
-    expect(body).to_contain_text(f"1 answer is longer than the handbook keeps (over {MAX_ANSWER_CHARS:,} characters) and will be left out: '{NOTE_KEY}'")
-    page.click("[data-hb-confirm-yes]")
+    expect(question(page)).to_have_accessible_name("Import 1 answer from old-export.json?")
+    expect(question(page)).to_contain_text(
+        f"1 answer is longer than the handbook keeps (over {MAX_ANSWER_CHARS:,} characters) and will be left out: '{NOTE_KEY}'")
+    press(page, MERGE)
     assert stored(page) == {"grow-planner.topic": "Kept"}
 
 
@@ -227,7 +249,7 @@ def test_the_record_lists_backups_to_download_restore_and_delete(site, page, tmp
     readable = {"format": FORMAT, "version": 2, "handbook": NS, "rev": 3,
                 "answers": {"grow-planner.topic": "From the copy", "coach-self-assessment.listen-actively.rating": "strong"}}
     page.evaluate("([k, v]) => localStorage.setItem(k, v)", [readable_key, json.dumps(readable)])
-    page.fill(TOPIC, "Current")
+    topic(page).fill("Current")
     wait_stored(page, {"grow-planner.topic": "Current"})
 
     page.goto(base + "record.html")
@@ -246,21 +268,21 @@ def test_the_record_lists_backups_to_download_restore_and_delete(site, page, tmp
     assert p.read_text() == "{not json"
     # restore asks first; cancel changes nothing
     good.get_by_role("button", name=re.compile("^Restore")).click()
-    expect(page.locator("[data-hb-confirm-title]")).to_contain_text("Restore 2 answers from the copy kept on 2 January 2026")
-    page.click("[data-hb-confirm-no]")
+    expect(question(page)).to_have_accessible_name(re.compile(r"^Restore 2 answers from the copy kept on 2 January 2026"))
+    question(page).get_by_role("button", name="Cancel").click()
     assert stored(page) == {"grow-planner.topic": "Current"}
     good.get_by_role("button", name=re.compile("^Restore")).click()
-    expect(page.locator("[data-hb-confirm-body]")).to_contain_text("1 new, 1 changed")
-    page.click("[data-hb-confirm-yes]")
+    expect(question(page)).to_contain_text("1 new, 1 changed")
+    press(page, MERGE)
     assert stored(page) == readable["answers"]
     expect(page.locator('dd[data-hb-answer="coach-self-assessment.listen-actively.rating"]')).to_have_text("Strong")
     # delete asks first; cancel keeps it, yes removes it from the browser and the list
     bad.get_by_role("button", name=re.compile("^Delete")).click()
-    expect(page.locator("[data-hb-confirm-title]")).to_contain_text("Delete the copy kept on")
+    expect(question(page)).to_have_accessible_name(re.compile(r"^Delete the copy kept on"))
     page.keyboard.press("Escape")
     assert corrupt in backups(page)
     bad.get_by_role("button", name=re.compile("^Delete")).click()
-    page.click("[data-hb-confirm-yes]")
+    press(page, DELETE_YES)
     expect(items).to_have_count(1)
     assert backups(page) == [readable_key]
     assert page.evaluate("document.activeElement.tagName") == "BUTTON"
@@ -283,11 +305,11 @@ def test_when_storage_is_full_the_banner_downloads_everything_including_unsaved(
     ctx = browser.new_context()
     page = ctx.new_page()
     page.goto(site.as_uri() + "/coaching.html")
-    page.fill(TOPIC, "Saved before it filled up")
+    topic(page).fill("Saved before it filled up")
     wait_stored(page, {"grow-planner.topic": "Saved before it filled up"})
     page.add_init_script(FULL)
     page.reload()
-    page.fill(NOTE, "Newest, not saved")
+    note(page).fill("Newest, not saved")
     banner = page.locator(".hb-banner")
     expect(banner).to_contain_text("storage for the handbook is full")
     button = banner.get_by_role("button", name="Download all my answers (JSON)")
@@ -306,8 +328,8 @@ def test_when_storage_is_full_the_banner_downloads_everything_including_unsaved(
     ctx = browser.new_context()
     page = ctx.new_page()
     page.goto(site.as_uri() + "/record.html")
-    page.set_input_files("[data-hb-import]", str(p))
-    page.click("[data-hb-confirm-yes]")
+    restore(page, p)
+    press(page, MERGE)
     assert stored(page) == doc["answers"]
     ctx.close()
 
@@ -331,11 +353,11 @@ def test_a_stored_document_of_each_version_loads_and_is_saved_as_current(version
     page.goto(base + "index.html")
     put(page, doc)
     page.goto(base + "practical-guidance.html")
-    expect(page.locator("#hb-contracting--boundaries--agreed")).to_be_checked()
+    expect(box(form_called(page, "contracting checklist"), "Agreed", item="Boundaries")).to_be_checked()
     page.goto(base + "coaching.html")
-    expect(page.locator(TOPIC)).to_have_value("From version 1")
+    expect(topic(page)).to_have_value("From version 1")
     expect(page.locator(".hb-banner")).to_have_count(0)
-    page.fill(NOTE, "Added now")
+    note(page).fill("Added now")
     wait_stored(page, {**V1_ANSWERS, NOTE_KEY: "Added now"})
     now = json.loads(page.evaluate(f"localStorage.getItem('{KEY}')"))
     assert now["version"] == 2 and now["format"] == FORMAT and now["rev"] == (1 if version == 1 else 6)
@@ -357,7 +379,7 @@ def test_import_checks_format_and_manifest_version(doc, message, site, page, tmp
     status = page.locator("[data-hb-record-status]")
     expect(status).to_contain_text(message)
     expect(status).to_contain_text("Your answers are unchanged.")
-    expect(page.locator("[data-hb-confirm]")).to_be_hidden()
+    expect(question(page)).to_be_hidden()
     assert stored(page) == {"grow-planner.topic": "Mine"}
 
 
@@ -368,9 +390,9 @@ PROTO = {"__proto__": "proto answer", "constructor": "constructor answer", "toSt
 def test_prototype_names_are_ids_like_any_other(site, page, tmp_path):
     page.goto(site.as_uri() + "/record.html")
     import_file(page, tmp_path, json.dumps({"format": FORMAT, "version": 2, "handbook": NS, "answers": PROTO}))
-    expect(page.locator("[data-hb-confirm-title]")).to_have_text("Import 5 answers from import.json?")
-    expect(page.locator("[data-hb-confirm-body]")).to_contain_text("5 new, 0 changed, 0 the same, and 0 answers")
-    page.click("[data-hb-confirm-yes]")
+    expect(question(page)).to_have_accessible_name("Import 5 answers from import.json?")
+    expect(question(page)).to_contain_text("5 new, 0 changed, 0 the same, and 0 answers")
+    press(page, MERGE)
     assert stored(page) == PROTO
     orphans = page.locator("[data-hb-orphans]")
     expect(orphans).to_be_visible()
@@ -386,12 +408,12 @@ def test_prototype_names_are_ids_like_any_other(site, page, tmp_path):
     page.reload()
     expect(page.locator(".hb-banner")).to_have_count(0)
     expect(orphans).to_contain_text("toString answer")
-    page.click('[data-hb-action="clear"]')
-    expect(page.locator("[data-hb-confirm-title]")).to_have_text("Clear all 5 answers?")
+    press(page, "Clear all answers")
+    expect(question(page)).to_have_accessible_name("Clear all 5 answers?")
     page.keyboard.press("Escape")
     # and they go out and come back through the export
     with page.expect_download() as dl:
-        page.click('[data-hb-action="export-json"]')
+        press(page, "Save a backup file")
     p = tmp_path / "proto-out.json"
     dl.value.save_as(p)
     assert json.loads(p.read_text())["answers"] == PROTO
@@ -442,7 +464,7 @@ EVIL = "\n".join([
 
 def _export_markdown(page, tmp_path) -> str:
     with page.expect_download() as dl:
-        page.click('[data-hb-action="export-md"]')
+        press(page, "Download as Markdown")
     p = tmp_path / "r.md"
     dl.value.save_as(p)
     return p.read_text()
@@ -494,7 +516,7 @@ def test_imported_ratings_must_be_on_the_items_scale(answers, message, site, pag
     status = page.locator("[data-hb-record-status]")
     expect(status).to_contain_text(message)
     expect(status).to_contain_text("Your answers are unchanged.")
-    expect(page.locator("[data-hb-confirm]")).to_be_hidden()
+    expect(question(page)).to_be_hidden()
     assert stored(page) == {"grow-planner.topic": "Mine"}
 
 
@@ -506,19 +528,19 @@ def test_reload_rereads_the_chosen_area_and_every_key_is_the_handbooks(site, pag
     page.goto(site.as_uri() + "/index.html")
     put(page, "{not json")  # so a backup is made too
     page.goto(site.as_uri() + "/coaching.html")
-    page.fill(TOPIC, "In localStorage")
+    topic(page).fill("In localStorage")
     wait_stored(page, {"grow-planner.topic": "In localStorage"})
     doc = {"format": FORMAT, "version": 2, "handbook": NS, "rev": 1, "answers": {NOTE_KEY: "Written elsewhere"}}
     page.evaluate("([k, v]) => { localStorage.setItem(k, v); hb.storage.reload(); }", [KEY, json.dumps(doc)])
-    expect(page.locator(NOTE)).to_have_value("Written elsewhere")
-    expect(page.locator(TOPIC)).to_have_value("")
+    expect(note(page)).to_have_value("Written elsewhere")
+    expect(topic(page)).to_have_value("")
     # a shared-computer mode: the area is sessionStorage from now on
     session = {"format": FORMAT, "version": 2, "handbook": NS, "rev": 1, "answers": {"grow-planner.topic": "This visit only"}}
     page.evaluate("([k, v]) => { sessionStorage.setItem(k, v); window.hb.privacy = { area: () => window.sessionStorage }; hb.storage.reload(); }",
                   [KEY, json.dumps(session)])
-    expect(page.locator(TOPIC)).to_have_value("This visit only")
-    expect(page.locator(NOTE)).to_have_value("")
-    page.fill(NOTE, "Session note")
+    expect(topic(page)).to_have_value("This visit only")
+    expect(note(page)).to_have_value("")
+    note(page).fill("Session note")
     page.wait_for_function("k => (JSON.parse(sessionStorage.getItem(k)).answers['reflections.reflect-need-coaching.note'] || '') === 'Session note'", arg=KEY)
     assert stored(page) == {NOTE_KEY: "Written elsewhere"}
     keys = page.evaluate("[...Object.keys(localStorage), ...Object.keys(sessionStorage)]")

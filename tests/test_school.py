@@ -112,6 +112,7 @@ def test_branding_in_the_browser(school_site, page):
         assert logo.is_visible() and page.evaluate("document.querySelector('.md-header .md-logo img').naturalWidth") > 0
         assert SCHOOL in page.locator(".md-header__title").inner_text()
         hrefs = search(page, "lesson study")
+        # a result links to the school's case study by its anchor (an id on purpose: links to it stay stable)
         assert any((h or "").endswith("#llanfair-valley-lesson-study-triplets") for h in hrefs), hrefs
     assert page.js_errors == []
 
@@ -315,6 +316,7 @@ def test_school_name_fits_the_header_on_a_phone_and_a_laptop(school_site, page, 
             h = _check_header(page, fits_whole=True)
             assert h["text"] == f"Coaching and Mentoring Handbook, {SCHOOL}"
         if width < 1220:  # the menu drawer (phones and tablets) shows the whole name too
+            # Material's own menu toggle: its header button is an unnamed icon, so it is opened by Material's id
             page.evaluate("document.getElementById('__drawer').checked = true")
             page.wait_for_timeout(400)
             d = page.evaluate("""() => { const t = document.querySelector('.md-nav--primary > .md-nav__title');

@@ -128,7 +128,7 @@ def test_buttons_and_lists_are_44px_tall_on_touch_screens(site, open_page):
         pg = open_page(site.as_uri() + "/" + name, PHONE, touch=True)
         assert pg.evaluate("matchMedia('(pointer: coarse)').matches"), "the touch context is not a touch screen"
         if name == "case-studies.html":
-            pg.select_option("#filter-approach", "coaching")  # shows Clear filters
+            pg.get_by_role("group", name="Show case studies by").get_by_label("Approach").select_option(label="Coaching")  # shows Clear filters
         sizes = pg.evaluate("""() => [...document.querySelectorAll(
                 '.md-content button, .md-content .md-button, .md-content select, .md-content .hb-field__option, .md-content .hb-az__link')]
             .filter(e => e.checkVisibility()).map(e => [e.textContent.trim().slice(0, 40) || e.id, e.getBoundingClientRect().height])""")
@@ -160,9 +160,9 @@ def test_glossary_a_to_z(screen, site, hb, open_page):
     assert pg.evaluate(BROKEN_WORDS, ".hb-az") == []
     # a jump lands the letter's heading in view, below Material's fixed header
     links.filter(has_text="S").click()
-    pg.wait_for_function("location.hash === '#glossary-letter-s'")
+    pg.wait_for_function("location.hash === '#glossary-letter-s'")  # the letter's anchor: links to it stay stable
     pg.wait_for_timeout(100)
-    top = pg.evaluate("document.querySelector('#glossary-letter-s').getBoundingClientRect().top")
+    top = pg.get_by_role("heading", name="S", exact=True, level=2).evaluate("el => el.getBoundingClientRect().top")
     header = pg.evaluate("document.querySelector('.md-header').getBoundingClientRect().bottom")
     assert header <= top < SCREENS[screen]["height"] / 2
 

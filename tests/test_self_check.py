@@ -8,13 +8,24 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import copy_project, handbook, serve_dir
-from webcheck import box, choice, form_called, tab_to
+from webcheck import box, choice, form_called, note_on, tab_to
 from macros import learning_record, self_check
 from macros.pages import check as check_pages
 from conftest import ROOT
 
 NS = "coaching-mentoring-handbook"
 KEY = f"hb:{NS}:answers"
+
+# Forms, items and fields as a reader finds them: by what the page says (data/forms.yml, data/lists.yml,
+# data/principles.yml, data/prompts.yml). A form is found by part of its heading.
+NEED_COACHING = "Is there a particular aspect of your practice"  # a point for reflection on the coaching page
+PRINCIPLES = "against the ten principles"
+LEARNING_CONVERSATION = "1. A learning conversation"
+PRIORITISING = "Prioritising coaching and mentoring activities"
+BEING_COACHED = re.compile(r"^Being coached\b")
+BECOMING_A_COACH = re.compile(r"^Becoming a coach\b")
+TARGETS, AIM = "Your targets", "What you want to achieve"
+NEED_IT, YES, NO = "Do you need to do this?", "Yes, I need to do this", "No, not at the moment"
 
 
 @pytest.fixture(scope="module")
@@ -169,8 +180,8 @@ def test_fill_reload_still_there(base, page):
 
 def test_saved_status_is_announced(site, page):
     page.goto(site.as_uri() + "/coaching.html")
-    page.fill("#hb-reflections--reflect-need-coaching--note", "Behaviour management")
-    status = page.locator('[data-hb-prompt="reflect-need-coaching"] [data-hb-status] [role="status"]')
+    note_on(page, NEED_COACHING).fill("Behaviour management")
+    status = form_called(page, NEED_COACHING).get_by_role("status")
     expect(status).to_have_text(re.compile(r"Saved in this browser at \d\d:\d\d"))
 
 
@@ -224,10 +235,11 @@ def test_answers_survive_closing_the_browser(site, browser, tmp_path):
         ctx = chromium.launch_persistent_context(str(profile), executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         pg = ctx.new_page()
         pg.goto(site.as_uri() + "/principles.html")
-        field = pg.locator("#hb-principles-review--learning-conversation--note")
+        form = form_called(pg, PRINCIPLES)
+        field = box(form, "What shows it, or what could change", item=LEARNING_CONVERSATION)
         if attempt == "write":
             field.fill("Dialogue is structured and evidence-based")
-            pg.locator('form[data-hb-form="principles-review"] [data-hb-status]').filter(has_text="Saved").wait_for()
+            form.get_by_role("status").filter(has_text="Saved").wait_for()
         else:
             expect(field).to_have_value("Dialogue is structured and evidence-based")
         ctx.close()
@@ -235,52 +247,55 @@ def test_answers_survive_closing_the_browser(site, browser, tmp_path):
 
 def test_rows_add_remove_and_keep(base, page):
     page.goto(base + "getting-involved.html")
-    rows = page.locator('[data-hb-rows="targets"] li[data-hb-row]')
+    form = form_called(page, TARGETS)
+    rows = form.get_by_role("group", name=re.compile(r"^Target \d+$"))
     expect(rows).to_have_count(1)
-    rows.nth(0).locator("textarea").first.fill("Use GROW in two conversations")
-    page.click("[data-hb-add-row]")
+    box(form, AIM, item="Target 1").fill("Use GROW in two conversations")
+    form.get_by_role("button", name="Add a target").click()
     expect(rows).to_have_count(2)
-    assert page.evaluate("document.activeElement.tagName") == "TEXTAREA"
+    expect(box(form, AIM, item="Target 2")).to_be_focused()
     page.keyboard.type("Observe a colleague's questioning")
-    rows.nth(1).locator('input[type="date"]').fill("2027-03-31")
-    page.click("[data-hb-add-row]")
+    box(form, "By when", item="Target 2").fill("2027-03-31")
+    form.get_by_role("button", name="Add a target").click()
     page.keyboard.type("A third target")
-    wait_saved(page, page.locator('form[data-hb-form="targets"]'))
+    wait_saved(page, form)
     page.reload()
     expect(rows).to_have_count(3)
-    rows.nth(1).locator("[data-hb-remove-row]").click()
+    form.get_by_role("button", name="Remove target 2").click()
     expect(rows).to_have_count(2)
-    wait_saved(page, page.locator('form[data-hb-form="targets"]'))
+    wait_saved(page, form)
     page.reload()
-    texts = [rows.nth(i).locator("textarea").first.input_value() for i in range(2)]
+    texts = [box(form, AIM, item=f"Target {n}").input_value() for n in (1, 2)]
     assert texts == ["Use GROW in two conversations", "A third target"]
     assert [r.get("aim") for r in stored(page)["targets"]] == texts
 
 
 def test_ranks_must_be_unique_among_required(site, page):
     page.goto(site.as_uri() + "/getting-involved.html")
-    form = page.locator('form[data-hb-form="prioritising"]')
+    form = form_called(page, PRIORITISING)
     error = form.locator(".hb-field__error")
-    page.check("#hb-prioritising--receive-coaching--required-yes")
-    page.fill("#hb-prioritising--receive-coaching--rank", "1")
-    page.check("#hb-prioritising--become-coach--required-yes")
-    page.fill("#hb-prioritising--become-coach--rank", "1")
+    rank = box(form, "Priority", item=BECOMING_A_COACH)
+    choice(form, NEED_IT, YES, item=BEING_COACHED).check()
+    box(form, "Priority", item=BEING_COACHED).fill("1")
+    choice(form, NEED_IT, YES, item=BECOMING_A_COACH).check()
+    rank.fill("1")
     expect(error).to_be_visible()
     expect(error).to_contain_text("more than one has rank 1")
-    assert page.get_attribute("#hb-prioritising--become-coach--rank", "aria-invalid") == "true"
+    expect(rank).to_have_attribute("aria-invalid", "true")
     # an activity not needed does not count
-    page.check("#hb-prioritising--become-coach--required-no")
+    choice(form, NEED_IT, NO, item=BECOMING_A_COACH).check()
     expect(error).to_be_hidden()
-    page.check("#hb-prioritising--become-coach--required-yes")
+    choice(form, NEED_IT, YES, item=BECOMING_A_COACH).check()
     expect(error).to_be_visible()
-    page.fill("#hb-prioritising--become-coach--rank", "2")
+    rank.fill("2")
     expect(error).to_be_hidden()
-    assert page.get_attribute("#hb-prioritising--become-coach--rank", "aria-invalid") is None
+    expect(rank).not_to_have_attribute("aria-invalid")
 
 
 def test_a_form_completed_by_keyboard_alone(site, page):
     page.goto(site.as_uri() + "/principles.html")
-    tab_to(page, "#hb-principles-review--learning-conversation--rating-not-in-place", 400, "the principles review form")
+    first = choice(form_called(page, PRINCIPLES), "In our programme", "Not in place", item=LEARNING_CONVERSATION)
+    tab_to(page, first, 400, "the principles review form")
     page.keyboard.press("ArrowRight")  # radio group: the arrow keys choose the next level
     page.keyboard.press("ArrowRight")
     page.keyboard.press("Tab")
@@ -291,7 +306,7 @@ def test_a_form_completed_by_keyboard_alone(site, page):
     page.keyboard.type("Not yet: to discuss with the SMT")
     focus = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert focus != "none", "the focused field shows a visible focus"
-    wait_saved(page, page.locator('form[data-hb-form="principles-review"]'))
+    wait_saved(page, form_called(page, PRINCIPLES))
     a = stored(page)
     assert a == {
         "principles-review.learning-conversation.rating": "established",
@@ -306,10 +321,10 @@ def test_html_in_an_answer_stays_text(site, page):
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     evil = '<img src=x onerror="window.__pwned=1;alert(1)"><script>window.__pwned=2</script>'
-    page.fill("#hb-reflections--reflect-need-coaching--note", evil)
+    note_on(page, NEED_COACHING).fill(evil)
     wait_saved(page)
     page.reload()
-    expect(page.locator("#hb-reflections--reflect-need-coaching--note")).to_have_value(evil)
+    expect(note_on(page, NEED_COACHING)).to_have_value(evil)
     page.goto(site.as_uri() + "/record.html")
     dd = page.locator('[data-hb-answer="reflections.reflect-need-coaching.note"]')
     expect(dd).to_have_text(evil)
@@ -323,11 +338,14 @@ def test_without_javascript_forms_read_and_print_as_worksheets(site, browser):
     pg = ctx.new_page()
     pg.goto(site.as_uri() + "/getting-involved.html")
     expect(pg.locator(".hb-self-check__nojs").first).to_be_visible()
-    expect(pg.locator("#hb-prioritising--receive-coaching--required-yes")).to_be_visible()
-    expect(pg.locator('[data-hb-rows="targets"] textarea').first).to_be_visible()
-    expect(pg.locator("[data-hb-add-row]")).to_be_hidden()  # adding rows needs JavaScript: not offered
+    expect(choice(form_called(pg, PRIORITISING), NEED_IT, YES, item=BEING_COACHED)).to_be_visible()
+    aim = box(form_called(pg, TARGETS), AIM, item=re.compile(r"^Target\b"))
+    expect(aim).to_be_visible()
+    add = form_called(pg, TARGETS).get_by_role("button", name="Add a target", include_hidden=True)
+    expect(add).to_have_count(1)
+    expect(add).to_be_hidden()  # adding rows needs JavaScript: not offered
     pg.emulate_media(media="print")
-    expect(pg.locator('[data-hb-rows="targets"] textarea').first).to_be_visible()
+    expect(aim).to_be_visible()
     assert pg.pdf()[:4] == b"%PDF"
     ctx.close()
 

@@ -6,17 +6,28 @@ All in chromium, at a phone's (390x844) and a laptop's (1366x768) size where it 
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from playwright.sync_api import expect
 
-from webcheck import STORAGE_FULL, describe, run_axe, set_palette
+from webcheck import STORAGE_FULL, box, choice, describe, form_called, run_axe, set_palette, started
 
 NS = "coaching-mentoring-handbook"
 KEY = f"hb:{NS}:answers"
 SIZES = {"phone": (390, 844), "laptop": (1366, 768)}
-ROWS = '[data-hb-rows="targets"] li[data-hb-row]'
+ROWS = '[data-hb-rows="targets"] li[data-hb-row]'  # a target's row, for the id it is stored under (data-hb-row)
 FULL = STORAGE_FULL
+
+# Forms, items and fields as a reader finds them: by what the page says (data/forms.yml, data/lists.yml,
+# data/principles.yml). A form is found by part of its heading.
+GROW, TOPIC = "Plan a coaching conversation", "What the conversation is about"
+COACHES, LISTEN = "what effective coaches do", "Listen actively"
+PRINCIPLES, LEARNING_CONVERSATION = "against the ten principles", "1. A learning conversation"
+PRIORITISING, NEED_IT, YES = "Prioritising coaching and mentoring activities", "Do you need to do this?", "Yes, I need to do this"
+BEING_COACHED, BECOMING_A_COACH = re.compile(r"^Being coached\b"), re.compile(r"^Becoming a coach\b")
+RANK_HINT = "1 is the highest. Each activity you need has its own rank."
+TARGETS, AIM = "Your targets", "What you want to achieve"
 
 
 @pytest.fixture(params=list(SIZES))
@@ -63,19 +74,52 @@ def visible_saved_box(page):
     }""")
 
 
-def box(page, selector):
-    return page.evaluate("""s => { const r = document.querySelector(s).getBoundingClientRect();
-        return {x: r.x + scrollX, y: r.y + scrollY, width: r.width, height: r.height}; }""", selector)
+def rect(locator):
+    """An element's box in page coordinates (as visible_saved_box gives them)."""
+    return locator.evaluate("""el => { const r = el.getBoundingClientRect();
+        return {x: r.x + scrollX, y: r.y + scrollY, width: r.width, height: r.height}; }""")
+
+
+def watch_said(form):
+    """The form's status region (what a screen reader hears), with everything said in it collected
+    in window.__said."""
+    started(form)  # the script makes the region just after the first paint
+    region = form.get_by_role("status", include_hidden=True)  # empty, it is not displayed (.hb-msg:empty)
+    region.evaluate("""el => { window.__said = []; new MutationObserver(() => window.__said.push(el.textContent))
+        .observe(el, {childList: true, characterData: true, subtree: true}); }""")
+    return region
+
+
+def rank(page, item):
+    return box(form_called(page, PRIORITISING), "Priority", item=item)
 
 
 # ------------------------------------------------------------------ 1. removing a target
 
+def targets(page):
+    return form_called(page, TARGETS)
+
+
+def aim(page, n: int):
+    return box(targets(page), AIM, item=f"Target {n}")
+
+
+def button(page, name: str):
+    """A button of the targets form by its name ("Add a target", "Remove target 2", "Undo")."""
+    return targets(page).get_by_role("button", name=name)
+
+
+def notice(page):
+    """What happened to the rows ("Target 2 removed."): a status message beside the Add button."""
+    return targets(page).get_by_role("status").filter(has_text=re.compile(r"^Target \d"))
+
+
 def two_targets(page):
     rows = page.locator(ROWS)
-    rows.nth(0).locator("textarea").first.fill("Use GROW in two conversations")
-    page.click("[data-hb-add-row]")
+    aim(page, 1).fill("Use GROW in two conversations")
+    button(page, "Add a target").click()
     page.keyboard.type("Observe a colleague's questioning")
-    rows.nth(1).locator('input[type="date"]').fill("2027-03-31")
+    box(targets(page), "By when", item="Target 2").fill("2027-03-31")
     wait_stored(page, "targets", [
         {"id": page.locator(ROWS).nth(0).get_attribute("data-hb-row"), "aim": "Use GROW in two conversations"},
         {"id": page.locator(ROWS).nth(1).get_attribute("data-hb-row"), "aim": "Observe a colleague's questioning",
@@ -89,23 +133,21 @@ def test_removing_a_filled_target_offers_undo_by_keyboard(site, sized):
     page.goto(site.as_uri() + "/getting-involved.html")
     rows = two_targets(page)
     first_id = rows.nth(0).get_attribute("data-hb-row")
-    rows.nth(0).locator("[data-hb-remove-row]").focus()
+    button(page, "Remove target 1").focus()
     page.keyboard.press("Enter")
     expect(rows).to_have_count(1)
-    notice = page.locator(".hb-rows__notice")
-    expect(notice).to_be_visible()
-    assert notice.get_attribute("role") == "status"
-    expect(notice).to_contain_text("Target 1 removed.")
-    undo = notice.get_by_role("button", name="Undo")
+    said = notice(page)  # a status message: found by its role
+    expect(said).to_be_visible()
+    expect(said).to_contain_text("Target 1 removed.")
+    undo = said.get_by_role("button", name="Undo")
     expect(undo).to_be_focused()
     wait_stored(page, "targets", [{"id": rows.nth(0).get_attribute("data-hb-row"),
                                    "aim": "Observe a colleague's questioning", "by-when": "2027-03-31"}])
     page.keyboard.press("Enter")  # Undo: the target comes back where it was
     expect(rows).to_have_count(2)
-    expect(rows.nth(0).locator("textarea").first).to_have_value("Use GROW in two conversations")
-    expect(rows.nth(0).locator("textarea").first).to_be_focused()
-    expect(rows.nth(0).locator("legend")).to_have_text("Target 1")
-    expect(notice).to_contain_text("Target 1 is back.")
+    expect(aim(page, 1)).to_have_value("Use GROW in two conversations")  # under its legend "Target 1" again
+    expect(aim(page, 1)).to_be_focused()
+    expect(said).to_contain_text("Target 1 is back.")
     wait_stored(page, "targets", [
         {"id": first_id, "aim": "Use GROW in two conversations"},
         {"id": rows.nth(1).get_attribute("data-hb-row"), "aim": "Observe a colleague's questioning", "by-when": "2027-03-31"},
@@ -117,30 +159,30 @@ def test_removing_a_filled_target_offers_undo_by_keyboard(site, sized):
 def test_an_empty_target_is_removed_at_once(site, sized):
     page = sized
     page.goto(site.as_uri() + "/getting-involved.html")
-    page.locator(ROWS).nth(0).locator("textarea").first.fill("Keep this one")
-    page.click("[data-hb-add-row]")
+    aim(page, 1).fill("Keep this one")
+    button(page, "Add a target").click()
     rows = page.locator(ROWS)
     expect(rows).to_have_count(2)
-    rows.nth(1).locator("[data-hb-remove-row]").click()
+    button(page, "Remove target 2").click()
     expect(rows).to_have_count(1)
-    expect(page.locator(".hb-rows__notice")).to_have_text("Target 2 removed.")
-    expect(page.locator("[data-hb-undo]")).to_have_count(0)
-    expect(page.locator("[data-hb-add-row]")).to_be_focused()
+    expect(notice(page)).to_have_text("Target 2 removed.")
+    expect(button(page, "Undo")).to_have_count(0)
+    expect(button(page, "Add a target")).to_be_focused()
 
 
 def test_old_messages_clear_when_the_next_action_starts(site, page):
     page.goto(site.as_uri() + "/getting-involved.html")
-    rows = two_targets(page)
-    rows.nth(1).locator("[data-hb-remove-row]").click()
-    notice = page.locator(".hb-rows__notice")
-    expect(notice).to_contain_text("Target 2 removed.")
-    rows.nth(0).locator("textarea").nth(1).type("x")  # the next action: typing in another field
-    expect(notice).to_be_hidden()
-    expect(page.locator("[data-hb-undo]")).to_have_count(0)
-    page.click("[data-hb-add-row]")
-    expect(notice).to_have_text("Target 2 added.")
+    two_targets(page)
+    button(page, "Remove target 2").click()
+    said = targets(page).locator(".hb-rows__notice")  # the message's place (it stays, emptied and hidden)
+    expect(said).to_contain_text("Target 2 removed.")
+    box(targets(page), "The actions you will take", item="Target 1").type("x")  # the next action: typing in another field
+    expect(said).to_be_hidden()
+    expect(button(page, "Undo")).to_have_count(0)
+    button(page, "Add a target").click()
+    expect(said).to_have_text("Target 2 added.")
     page.keyboard.type("y")
-    expect(notice).to_be_hidden()
+    expect(said).to_be_hidden()
 
 
 CONTRAST = """el => {
@@ -161,9 +203,9 @@ CONTRAST = """el => {
 def test_the_remove_button_looks_destructive(site, page, palette):
     page.goto(site.as_uri() + "/getting-involved.html")
     set_palette(page, palette)
-    page.locator(ROWS).nth(0).locator("textarea").first.fill("A target")
-    remove = page.locator("[data-hb-remove-row]").first
-    add = page.locator("[data-hb-add-row]")
+    aim(page, 1).fill("A target")
+    remove = button(page, "Remove target 1")
+    add = button(page, "Add a target")
     r, a = remove.evaluate(CONTRAST), add.evaluate(CONTRAST)
     assert r["text"] == "Remove target 1"
     assert "2715" in r["icon"].encode("unicode_escape").decode() or "\u2715" in r["icon"], r
@@ -183,9 +225,8 @@ def test_success_and_error_messages_look_different_and_are_announced(site, brows
     ok_ctx = browser.new_context()
     ok = ok_ctx.new_page()
     ok.goto(site.as_uri() + "/coaching.html")
-    ok.fill("#hb-grow-planner--topic", "Questioning")
-    form = '[data-hb-form="grow-planner"]'
-    good = ok.locator(f'{form} [data-hb-status] [role="status"]')
+    box(form_called(ok, GROW), TOPIC).fill("Questioning")
+    good = form_called(ok, GROW).get_by_role("status")
     expect(good).to_contain_text("Saved in this browser")
     g = good.evaluate(CONTRAST)
     ok_ctx.close()
@@ -194,36 +235,37 @@ def test_success_and_error_messages_look_different_and_are_announced(site, brows
     ctx.add_init_script(FULL)
     page = ctx.new_page()
     page.goto(site.as_uri() + "/coaching.html")
-    page.fill("#hb-grow-planner--topic", "Too much")
-    bad = page.locator(f'{form} [data-hb-status] [role="alert"]')
+    form = form_called(page, GROW)
+    box(form, TOPIC).fill("Too much")
+    bad = form.get_by_role("alert")
     expect(bad).to_contain_text("Not saved: this browser's storage is full")
     expect(bad).to_be_visible()
     e = bad.evaluate(CONTRAST)
     assert "26a0" in e["icon"].encode("unicode_escape").decode(), e  # a warning sign
     assert "2713" in g["icon"].encode("unicode_escape").decode(), g  # a tick
     assert e["color"] != g["color"] and e["ratio"] >= 4.5
-    assert page.locator(f'{form} [data-hb-status] [role="status"]').text_content() == ""
+    assert form.get_by_role("status", include_hidden=True).text_content() == ""
     # beside the field too, in words
-    marker = page.locator(f"{form} .hb-saved")
+    marker = form.locator(".hb-saved")
     expect(marker).to_have_text("Not saved")
     ctx.close()
 
 
 # ------------------------------------------------------------------ 2. "Saved" beside the field
 
-FIELDS = [
-    ("coaching.html", "#hb-grow-planner--topic", "Questioning in Year 9"),
-    ("coaching.html", "#hb-grow-planner--way-forward--notes", "Two actions by Friday"),
-    ("principles.html", "#hb-principles-review--learning-conversation--note", "Logs kept"),
-    ("getting-involved.html", ROWS + " textarea", "A target"),
-]
+FIELDS = {  # page, form, the field's label, its item, what to type
+    "grow-topic": ("coaching.html", GROW, TOPIC, None, "Questioning in Year 9"),
+    "grow-notes": ("coaching.html", GROW, "Your notes", "Way forward", "Two actions by Friday"),
+    "principle-note": ("principles.html", PRINCIPLES, "What shows it, or what could change", LEARNING_CONVERSATION, "Logs kept"),
+    "target-aim": ("getting-involved.html", TARGETS, AIM, "Target 1", "A target"),
+}
 
 
-@pytest.mark.parametrize("url,selector,text", FIELDS)
-def test_saved_is_shown_beside_the_field_being_edited(site, sized, url, selector, text):
+@pytest.mark.parametrize("url,form,label,item,text", list(FIELDS.values()), ids=list(FIELDS))
+def test_saved_is_shown_beside_the_field_being_edited(site, sized, url, form, label, item, text):
     page = sized
     page.goto(site.as_uri() + "/" + url)
-    field = page.locator(selector).first
+    field = box(form_called(page, form), label, item=item)
     field.fill(text)
     expect(field.locator("xpath=ancestor::*[contains(@class,'hb-field')][1]").locator(".hb-saved")).to_have_text("Saved")
     saved = visible_saved_box(page)
@@ -235,9 +277,9 @@ def test_saved_is_shown_beside_the_field_being_edited(site, sized, url, selector
                            " const s = l.getClientRects(); return {x: r.x + scrollX, y: r.y + scrollY, width: r.width, height: r.height,"
                            " text: l.textContent}; }")
     if label:
-        overlap = page.evaluate("""([sel]) => {
+        overlap = field.evaluate("""el => {
             const m = document.querySelector('.hb-saved:not([hidden])').getBoundingClientRect();
-            const el = document.querySelector(sel); const l = el.labels[0];
+            const l = el.labels[0];
             const rects = [];
             const walk = document.createTreeWalker(l, NodeFilter.SHOW_TEXT);
             for (let t = walk.nextNode(); t; t = walk.nextNode()) {
@@ -246,27 +288,27 @@ def test_saved_is_shown_beside_the_field_being_edited(site, sized, url, selector
                 rects.push(...range.getClientRects());
             }
             return rects.some(r => r.width > 0 && r.right > m.left && r.left < m.right && r.bottom > m.top && r.top < m.bottom);
-        }""", [selector])
+        }""")
         assert not overlap, "the Saved marker covers the label's text"
 
 
 def test_a_radio_answer_is_marked_saved_beside_its_question(site, sized):
     page = sized
     page.goto(site.as_uri() + "/coaching.html")
-    page.check("#hb-coach-self-assessment--listen-actively--rating-secure")
-    expect(page.locator('[data-hb-field="coach-self-assessment.listen-actively.rating"] .hb-saved')).to_have_text("Saved")
+    secure = choice(form_called(page, COACHES), "Your rating", "Secure", item=LISTEN)
+    secure.check()
+    question = form_called(page, COACHES).get_by_role("group", name=LISTEN).get_by_role("group", name="Your rating")
+    expect(question.locator(".hb-saved")).to_have_text("Saved")
     saved = visible_saved_box(page)
     assert saved
-    assert gap(saved, box(page, "#hb-coach-self-assessment--listen-actively--rating-secure")) <= 150
+    assert gap(saved, rect(secure)) <= 150
 
 
 def test_saved_is_announced_once_per_field_not_per_keystroke(site, page):
     page.goto(site.as_uri() + "/coaching.html")
-    region = '[data-hb-form="grow-planner"] [data-hb-status] [role="status"]'
-    page.wait_for_selector(region, state="attached")  # components start just after the first paint
-    page.evaluate("""s => { window.__said = []; new MutationObserver(() => window.__said.push(document.querySelector(s).textContent))
-        .observe(document.querySelector(s), {childList: true, characterData: true, subtree: true}); }""", region)
-    topic = page.locator("#hb-grow-planner--topic")
+    form = form_called(page, GROW)
+    region = watch_said(form)
+    topic = box(form, TOPIC)
     topic.click()
     text = ""
     for ch in "Year 9":  # every character saved on its own
@@ -276,8 +318,8 @@ def test_saved_is_announced_once_per_field_not_per_keystroke(site, page):
     said = [s for s in page.evaluate("window.__said") if s]
     assert len(said) == 1 and said[0].startswith("Saved in this browser"), said
     # the status line stays quiet on screen: "Saved" is shown beside the field instead
-    assert page.locator(region).evaluate("el => el.getBoundingClientRect().width") <= 1
-    page.locator("#hb-grow-planner--date").fill("2026-11-25")  # another field: said again, once
+    assert region.evaluate("el => el.getBoundingClientRect().width") <= 1
+    box(form, "Date of the conversation").fill("2026-11-25")  # another field: said again, once
     wait_stored(page, "grow-planner.date", "2026-11-25")
     page.wait_for_function("() => window.__said.filter(Boolean).length === 2")
 
@@ -287,15 +329,13 @@ def test_kept_for_this_visit_is_said_once_not_per_keystroke(site, browser):
     ctx.add_init_script("Object.defineProperty(window, 'localStorage', { get() { throw new DOMException('no', 'SecurityError'); } });")
     page = ctx.new_page()
     page.goto(site.as_uri() + "/coaching.html")
-    region = '[data-hb-form="grow-planner"] [data-hb-status] [role="status"]'
-    page.wait_for_selector(region, state="attached")  # components start just after the first paint
-    page.evaluate("""s => { window.__said = []; new MutationObserver(() => window.__said.push(document.querySelector(s).textContent))
-        .observe(document.querySelector(s), {childList: true, characterData: true, subtree: true}); }""", region)
-    page.locator("#hb-grow-planner--topic").click()
+    form = form_called(page, GROW)
+    region = watch_said(form)
+    box(form, TOPIC).click()
     page.keyboard.type("Visit")
-    expect(page.locator(region)).to_have_text("Kept for this visit only (not saved).")
+    expect(region).to_have_text("Kept for this visit only (not saved).")
     page.keyboard.type(" only")
-    expect(page.locator("#hb-grow-planner--topic")).to_have_value("Visit only")
+    expect(box(form, TOPIC)).to_have_value("Visit only")
     page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
     assert page.evaluate("window.__said") == ["Kept for this visit only (not saved)."]
     ctx.close()
@@ -306,27 +346,27 @@ def test_kept_for_this_visit_is_said_once_not_per_keystroke(site, browser):
 def test_a_rank_out_of_range_is_explained_beside_the_field(site, sized):
     page = sized
     page.goto(site.as_uri() + "/getting-involved.html")
-    ranks = page.locator('[data-hb-form="prioritising"] input.hb-field__rank')
+    form = form_called(page, PRIORITISING)
+    ranks = form.get_by_role("spinbutton", name=re.compile(r"^\s*Priority\b"))
     n = ranks.count()
     assert n > 1
-    rank = page.locator("#hb-prioritising--receive-coaching--rank")
-    assert rank.get_attribute("max") == str(n)
-    msg = page.locator("#hb-prioritising--receive-coaching--rank-range")
+    rank_ = rank(page, BEING_COACHED)
+    assert rank_.get_attribute("max") == str(n)
+    says = f"Give a whole number from 1 to {n} (there are {n} activities)."
+    msg = form.get_by_role("alert").filter(has_text=says)
     for bad in (str(n + 1), "0", "1.5"):
-        rank.fill(bad)
+        rank_.fill(bad)
         expect(msg).to_be_visible()
-        expect(msg).to_have_text(f"Give a whole number from 1 to {n} (there are {n} activities).")
-        assert rank.get_attribute("aria-invalid") == "true"
-        assert "hb-prioritising--receive-coaching--rank-range" in rank.get_attribute("aria-describedby").split()
-        assert rank.get_attribute("aria-describedby").split()[0] == "hb-prioritising--receive-coaching--rank-hint"
-        assert msg.get_attribute("role") == "alert"
-        assert gap(box(page, "#hb-prioritising--receive-coaching--rank-range"), box(page, "#hb-prioritising--receive-coaching--rank")) <= 150
-    rank.fill(str(n))
+        expect(msg).to_have_text(says)
+        expect(rank_).to_have_attribute("aria-invalid", "true")
+        expect(rank_).to_have_accessible_description(f"{RANK_HINT} {says}")  # the hint first, then what is wrong
+        assert gap(rect(msg), rect(rank_)) <= 150
+    rank_.fill(str(n))
     expect(msg).to_be_hidden()
-    assert rank.get_attribute("aria-invalid") is None
-    assert rank.get_attribute("aria-describedby") == "hb-prioritising--receive-coaching--rank-hint"
+    expect(rank_).not_to_have_attribute("aria-invalid")
+    expect(rank_).to_have_accessible_description(RANK_HINT)
     # a value out of range is still kept (nothing typed is lost), and still flagged after a reload
-    rank.fill(str(n + 3))
+    rank_.fill(str(n + 3))
     wait_stored(page, "prioritising.receive-coaching.rank", str(n + 3))
     page.reload()
     expect(msg).to_be_visible()
@@ -334,17 +374,18 @@ def test_a_rank_out_of_range_is_explained_beside_the_field(site, sized):
 
 def test_range_and_uniqueness_messages_together(site, page):
     page.goto(site.as_uri() + "/getting-involved.html")
-    page.check("#hb-prioritising--receive-coaching--required-yes")
-    page.fill("#hb-prioritising--receive-coaching--rank", "1")
-    page.check("#hb-prioritising--become-coach--required-yes")
-    page.fill("#hb-prioritising--become-coach--rank", "1")
-    dup = page.locator('[data-hb-form="prioritising"] .hb-field__error:not(.hb-field__error--range)')
+    form = form_called(page, PRIORITISING)
+    choice(form, NEED_IT, YES, item=BEING_COACHED).check()
+    rank(page, BEING_COACHED).fill("1")
+    choice(form, NEED_IT, YES, item=BECOMING_A_COACH).check()
+    rank(page, BECOMING_A_COACH).fill("1")
+    dup = form.get_by_role("alert").filter(has_text="more than one has rank")
     expect(dup).to_contain_text("more than one has rank 1")
-    page.fill("#hb-prioritising--become-coach--rank", "99")
+    rank(page, BECOMING_A_COACH).fill("99")
     expect(dup).to_be_hidden()
-    expect(page.locator("#hb-prioritising--become-coach--rank-range")).to_be_visible()
-    assert page.get_attribute("#hb-prioritising--become-coach--rank", "aria-invalid") == "true"
-    assert page.get_attribute("#hb-prioritising--receive-coaching--rank", "aria-invalid") is None
+    expect(form.get_by_role("group", name=BECOMING_A_COACH).get_by_role("alert")).to_have_text(re.compile(r"^Give a whole number"))
+    expect(rank(page, BECOMING_A_COACH)).to_have_attribute("aria-invalid", "true")
+    expect(rank(page, BEING_COACHED)).not_to_have_attribute("aria-invalid")
 
 
 UK_DATES = {
@@ -364,22 +405,24 @@ def test_uk_date_formatter(site, page):
 def test_dates_are_shown_in_uk_form_beside_the_date_box(site, sized):
     page = sized
     page.goto(site.as_uri() + "/getting-involved.html")
-    date = page.locator(ROWS).nth(0).locator('input[type="date"]')
+    form = form_called(page, TARGETS)
+    date = box(form, "By when", item="Target 1")
     date.fill("2026-11-25")
-    did = date.get_attribute("id")
-    uk = page.locator(f"#{did}-uk")
-    expect(uk).to_have_text("25 November 2026")
-    assert f"{did}-uk" in date.get_attribute("aria-describedby").split()
-    assert gap(box(page, f"#{did}-uk"), box(page, f"#{did}")) <= 150
+    uk = form.get_by_text("25 November 2026", exact=True)
+    expect(uk).to_be_visible()
+    expect(date).to_have_accessible_description("25 November 2026")
+    assert gap(rect(uk), rect(date)) <= 150
     page.reload()
-    date = page.locator(ROWS).nth(0).locator('input[type="date"]')
-    expect(page.locator(f"#{date.get_attribute('id')}-uk")).to_have_text("25 November 2026")
+    expect(uk).to_be_visible()
+    expect(date).to_have_accessible_description("25 November 2026")
     date.fill("")
-    expect(page.locator(f"#{date.get_attribute('id')}-uk")).to_have_text("")
-    assert date.get_attribute("aria-describedby") is None
+    expect(uk).to_have_count(0)
+    expect(date).to_have_accessible_description("")
     page.goto(site.as_uri() + "/practical-guidance.html")  # the contracting form
-    page.fill("#hb-contracting--date", "2027-01-04")
-    expect(page.locator("#hb-contracting--date-uk")).to_have_text("4 January 2027")
+    contracting = form_called(page, "contracting checklist")
+    box(contracting, "Date agreed").fill("2027-01-04")
+    expect(contracting.get_by_text("4 January 2027", exact=True)).to_be_visible()
+    expect(box(contracting, "Date agreed")).to_have_accessible_description("4 January 2027")
 
 
 # ------------------------------------------------------------------ all of it, for axe
@@ -388,14 +431,14 @@ def test_dates_are_shown_in_uk_form_beside_the_date_box(site, sized):
 def test_messages_undo_and_errors_have_no_accessibility_violations(site, page, palette):
     page.goto(site.as_uri() + "/getting-involved.html")
     set_palette(page, palette)
-    rows = two_targets(page)
-    page.fill("#hb-prioritising--receive-coaching--rank", "99")
-    page.fill("#hb-prioritising--become-coach--rank", "0")
-    rows.nth(1).locator("[data-hb-remove-row]").click()
-    expect(page.locator("[data-hb-undo]")).to_be_focused()
+    two_targets(page)
+    rank(page, BEING_COACHED).fill("99")
+    rank(page, BECOMING_A_COACH).fill("0")
+    button(page, "Remove target 2").click()
+    expect(button(page, "Undo")).to_be_focused()
     page.locator(".hb-saved").first.wait_for()
     v = run_axe(page)
     assert v == [], describe(v)
-    page.locator("[data-hb-remove-row]").first.hover()
+    button(page, "Remove target 1").hover()
     v = run_axe(page)
     assert v == [], describe(v)

@@ -54,6 +54,7 @@ def marker(key: str) -> str:
 
 CATALOGUE = yaml.safe_load(UI.read_text(encoding="utf-8"))
 KEYS = _flat(CATALOGUE)
+MARKED_KEYS = _flat(_marked(CATALOGUE))  # what the marker build says for each key
 
 
 # ------------------------------------------------------------------ the loader and its escaping
@@ -453,61 +454,83 @@ SHOWN = """() => [document.title, document.body.innerText,
     e => ["aria-label", "title", "placeholder"].map(a => e.getAttribute(a) || ""))].join(" ")"""
 
 
-def _saved_form(pg, base):
+# Controls as a reader finds them: the forms' words are the handbook's (data/forms.yml), the same in
+# both builds; a control the catalogue names is found by what that build's catalogue says (`say`).
+GROW, TOPIC = "Plan a coaching conversation", "What the conversation is about"
+
+
+def _saying(keys: dict):
+    """say(key, **values): what a build whose catalogue is `keys` shows for key, placeholders filled."""
+    return lambda key, **values: PLACEHOLDER.sub(lambda m: values[m.group(1)], keys[key])
+
+
+def _saved_form(pg, base, say):
+    from webcheck import box, form_called
+
     pg.goto(base + "coaching.html")
-    pg.fill("#hb-grow-planner--topic", "Planning the trip")
-    pg.locator('form[data-hb-form="grow-planner"] .hb-saved').wait_for()
-    pg.locator('form[data-hb-form="grow-planner"] .hb-msg--ok').filter(has_text=re.compile(r"\d\d:\d\d")).wait_for(state="attached")
+    form = form_called(pg, GROW)
+    box(form, TOPIC).fill("Planning the trip")
+    form.locator(".hb-saved").wait_for()
+    form.locator(".hb-msg--ok").filter(has_text=re.compile(r"\d\d:\d\d")).wait_for(state="attached")
 
 
-def _remove_confirmation(pg, base):
-    _saved_form(pg, base)
-    pg.click("[data-hb-privacy-remove]")
-    pg.locator("[data-hb-privacy-confirm]").wait_for()
+def _remove_confirmation(pg, base, say):
+    _saved_form(pg, base, say)
+    pg.get_by_role("button", name=say("privacy.remove"), exact=True).click()
+    # the question the script asks, named by its title (one answer was saved)
+    pg.get_by_role("group", name=say("privacy.script.remove-title", answers=say("privacy.script.answers-one")), exact=True).wait_for()
 
 
-def _undo_a_row(pg, base):
+def _undo_a_row(pg, base, say):
     from playwright.sync_api import expect
 
+    from webcheck import box, form_called
+
     pg.goto(base + "getting-involved.html")
-    rows = pg.locator('[data-hb-rows="targets"] li[data-hb-row]')
-    rows.nth(0).locator("textarea").first.fill("Use GROW in two conversations")
-    pg.click("[data-hb-add-row]")
+    form = form_called(pg, "Your targets")  # its heading and its boxes' labels: data/forms.yml, the same in both builds
+
+    def target(n: int) -> str:  # a row's legend, as the script writes it
+        return say("self-check.script.row-legend", label="Target", number=str(n))
+
+    rows = form.get_by_role("group", name=target(1), exact=True).or_(form.get_by_role("group", name=target(2), exact=True))
+    box(form, "What you want to achieve", item=target(1)).fill("Use GROW in two conversations")
+    form.get_by_role("button", name=say("self-check.add-row", label="target"), exact=True).click()
     expect(rows).to_have_count(2)
     pg.keyboard.type("Observe a colleague")
-    rows.nth(1).locator('input[type="date"]').fill("2027-03-31")  # its date in words beside it
-    rows.nth(1).locator("[data-hb-remove-row]").click()
-    pg.locator('[data-hb-rows="targets"] [data-hb-undo]').wait_for()
+    box(form, "By when", item=target(2)).fill("2027-03-31")  # its date in words beside it
+    form.get_by_role("button", name=say("self-check.script.row-remove", label="target", number="2"), exact=True).click()
+    form.get_by_role("button", name=say("self-check.script.row-undo", label="target", number="2"), exact=True).wait_for()
 
 
-def _storage_full(pg, base):
-    from webcheck import STORAGE_FULL
+def _storage_full(pg, base, say):
+    from webcheck import STORAGE_FULL, box, form_called
 
     pg.context.add_init_script(STORAGE_FULL)
     pg.goto(base + "coaching.html")
-    pg.fill("#hb-grow-planner--topic", "Too much")
+    form = form_called(pg, GROW)
+    box(form, TOPIC).fill("Too much")
     pg.locator(".hb-banner").wait_for()
-    pg.locator('form[data-hb-form="grow-planner"] .hb-msg--error').filter(has_text=re.compile(".")).wait_for(state="attached")
+    form.locator(".hb-msg--error").filter(has_text=re.compile(".")).wait_for(state="attached")
 
 
-def _shared_computer(pg, base):
+def _shared_computer(pg, base, say):
     pg.goto(base + "coaching.html")
-    pg.check("#hb-privacy-shared")
+    pg.get_by_role("checkbox", name=say("privacy.shared"), exact=True).check()
     pg.locator("html.hb-shared-computer").wait_for(state="attached")
     pg.locator("[data-hb-privacy-status]").filter(has_text=re.compile(".")).wait_for()
 
 
-def _log_entry_added_and_removed(pg, base):
+def _log_entry_added_and_removed(pg, base, say):
     pg.goto(base + "coaching-log.html")
     pg.locator(".hb-log--enhanced").wait_for()
-    pg.fill("#hb-coaching-log--relationships--new", "Coaching with A.")
+    pg.get_by_role("textbox", name=say("coaching-log.new-relationship", label="coaching relationship"), exact=True).fill("Coaching with A.")
     pg.click('[data-hb-log-action="add-relationship"]')
     sec = pg.locator("[data-hb-log-relationship]").first
     sec.locator('[data-hb-log-kind="coaching-log.grow"]').click()
     entry = sec.locator("[data-hb-log-entry]").last
-    entry.locator('input[data-hb-key$=".topic"]').fill("Remove me")
-    entry.locator('input[data-hb-key$=".date"]').fill("2026-11-26")
-    entry.locator('input[data-hb-key$=".date"]').blur()
+    entry.get_by_label(TOPIC).fill("Remove me")  # a GROW plan's fields: the planner's words (data/forms.yml)
+    entry.get_by_label("Date of the conversation").fill("2026-11-26")
+    entry.get_by_label("Date of the conversation").blur()
     entry.locator('[data-hb-log-action="remove-entry"]').click()
     pg.locator("[data-hb-log-status] [data-hb-undo]").wait_for()
 
@@ -530,14 +553,14 @@ SCRIPTED = {
 }
 
 
-def _after(browser, site_dir: Path, scenario) -> str:
+def _after(browser, site_dir: Path, scenario, keys: dict) -> str:
     ctx = browser.new_context()
     pg = ctx.new_page()
     errors: list[str] = []
     pg.on("pageerror", lambda e: errors.append(str(e)))
     pg.on("console", lambda m: errors.append(m.text) if m.type == "error" and "Quota" not in m.text else None)
     try:
-        scenario(pg, site_dir.as_uri() + "/")
+        scenario(pg, site_dir.as_uri() + "/", _saying(keys))
         pg.wait_for_timeout(0)
         shown = pg.evaluate(SHOWN)
     finally:
@@ -553,7 +576,7 @@ def test_no_english_from_the_catalogue_survives_the_scripts(marked_site, site, b
     and no phrase of the real catalogue that the real page then shows is left in the marker page.
     The markers of what the scripts said must be there (so the actions really happened)."""
     scenario, expected = SCRIPTED[name]
-    real, marked = _after(browser, site, scenario), _after(browser, marked_site, scenario)
+    real, marked = _after(browser, site, scenario, KEYS), _after(browser, marked_site, scenario, MARKED_KEYS)
     left, checked = _catalogue_phrases_left(real, marked)
     assert checked, f"{name}: no catalogue phrase on the page at all: the check would prove nothing"
     assert not left, f"{name}: the scripts still say: {left}"
@@ -574,8 +597,10 @@ def test_instant_navigation_brings_the_next_pages_script_texts(instant_site, pag
     assert page.locator("[data-hb-i18n-saved-at]").count() == 0  # no forms here, so not their texts
     page.evaluate("window.__sameDocument = true")
     nav_to(page, "Coaching", "coaching.html")
-    page.fill("#hb-grow-planner--topic", "Planning the trip")
-    form = page.locator('form[data-hb-form="grow-planner"]')
+    from webcheck import box, form_called
+
+    form = form_called(page, GROW)
+    box(form, TOPIC).fill("Planning the trip")
     expect(form.locator(".hb-saved")).to_have_text(KEYS["self-check.script.saved-mark"])
     saved_at = re.escape(KEYS["self-check.script.saved-at"]).replace(re.escape("{time}"), r"\d\d:\d\d")
     expect(form.locator(".hb-msg--ok")).to_have_text(re.compile(f"^{saved_at}$"))
@@ -624,7 +649,7 @@ RECORD_ANSWERS = {
 }
 
 
-def _record_texts(base: Path, browser, tmp_path: Path) -> tuple[str, str, str]:
+def _record_texts(base: Path, browser, tmp_path: Path, keys: dict) -> tuple[str, str, str]:
     """The learning record as a teacher meets it after its script has run, with answers stored: the
     page's text and names (every prompt shown; a confirmation opened and cancelled; a copy kept aside
     offered for restoring, then merged; a backup file refused; a snapshot saved; the printed title),
@@ -648,6 +673,11 @@ def _record_texts(base: Path, browser, tmp_path: Path) -> tuple[str, str, str]:
     def status() -> str:
         return pg.locator("[data-hb-record-status]").text_content()
 
+    say = _saying(keys)  # the record's buttons by what this build's catalogue calls them
+
+    def press(key: str) -> None:
+        pg.get_by_role("button", name=say(key), exact=True).click()
+
     try:
         doc = {"version": 1, "handbook": RECORD_NS, "answers": RECORD_ANSWERS}
         pg.goto((base / "record.html").as_uri())
@@ -660,27 +690,27 @@ def _record_texts(base: Path, browser, tmp_path: Path) -> tuple[str, str, str]:
         pg.reload()
         ready(pg)
         pg.wait_for_function("document.querySelector('[data-hb-progress=\"all\"]').textContent !== '0'")
-        pg.check("[data-hb-show-all]")
+        pg.get_by_role("checkbox", name=say("learning-record.show-all"), exact=True).check()
         look()
         pg.evaluate("dispatchEvent(new Event('beforeprint'))")
         seen.append(pg.title())
         pg.evaluate("dispatchEvent(new Event('afterprint'))")
         # a confirmation, cancelled
-        pg.click('[data-hb-action="clear"]')
+        press("learning-record.clear")
         look()
-        pg.click("[data-hb-confirm-no]")
+        press("common.cancel")
         seen.append(status())
         pg.locator("[data-hb-snapshot-list] button").first.click()
         look()
-        pg.click("[data-hb-confirm-no]")
+        press("common.cancel")
         # the exports
         with pg.expect_download() as dl:
-            pg.click('[data-hb-action="export-md"]')
+            press("learning-record.export-md")
         dl.value.save_as(tmp_path / "record.md")
         markdown = (tmp_path / "record.md").read_text(encoding="utf-8")
         seen.append(status())
         with pg.expect_download() as dl:
-            pg.click('[data-hb-action="docx"]')
+            press("learning-record.download-docx")
         dl.value.save_as(tmp_path / "record.docx")
         seen.append(status() + " " + dl.value.suggested_filename)
         with zipfile.ZipFile(tmp_path / "record.docx") as z:
@@ -689,14 +719,16 @@ def _record_texts(base: Path, browser, tmp_path: Path) -> tuple[str, str, str]:
         docx = " ".join(html.unescape(t) for t in re.findall(r'>([^<>]+)<', xml) + re.findall(r'<w:name w:val="([^"]*)"', xml))
         # a backup file that does not fit, then a snapshot
         with pg.expect_download() as dl:
-            pg.click('[data-hb-action="export-json"]')
+            press("learning-record.export-json")
         dl.value.save_as(tmp_path / "backup.json")
         seen.append(status())
         backup = json.loads((tmp_path / "backup.json").read_text(encoding="utf-8"))
         backup["answers"]["coach-self-assessment.listen-actively.rating"] = "superb"
         bad = tmp_path / "bad.json"
         bad.write_text(json.dumps(backup), encoding="utf-8")
-        pg.set_input_files("[data-hb-import]", str(bad))
+        with pg.expect_file_chooser() as chooser:
+            press("learning-record.import")
+        chooser.value.set_files(str(bad))
         pg.wait_for_function("document.querySelector('[data-hb-record-status]').textContent !== ''")
         seen.append(status())
         pg.click("[data-hb-snapshot-save]")
@@ -705,7 +737,7 @@ def _record_texts(base: Path, browser, tmp_path: Path) -> tuple[str, str, str]:
         # a copy kept aside: offered for restoring, then merged
         pg.locator("[data-hb-backup-list] li", has_text="0000000a").get_by_role("button").nth(1).click()
         look()
-        pg.click("[data-hb-confirm-yes]")
+        press("learning-record.script.merge")
         seen.append(status())
         assert not errors, errors
     finally:
@@ -735,8 +767,8 @@ def test_the_learning_record_and_its_documents_say_only_what_the_catalogue_says(
     kept aside, confirmations, statuses), its Markdown export and its Word document keep none of the
     catalogue's phrases that the real build shows; and the script's markers are there, numbers filled."""
     content = _content_text()
-    real = _record_texts(site, browser, tmp_path / "real")
-    marked = _record_texts(marked_site, browser, tmp_path / "marked")
+    real = _record_texts(site, browser, tmp_path / "real", KEYS)
+    marked = _record_texts(marked_site, browser, tmp_path / "marked", MARKED_KEYS)
     # (the Markdown and the document share many phrases with the handbook's content, such as its title)
     for what, r, m, least in zip(("page", "Markdown", "docx"), real, marked, (60, 5, 8)):
         checked, left = _catalogue_left(r, m, content)

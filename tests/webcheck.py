@@ -160,14 +160,17 @@ def answer_survives_reload(page, url: str, key: str, text: str) -> None:
     page.wait_for_function("([k, t]) => document.querySelector(`textarea[data-hb-key='${k}']`).value === t", arg=[key, text], timeout=10000)
 
 
-def tab_to(page, selector: str, limit: int, what: str) -> None:
-    """Press Tab, as a keyboard user would, until the focused element matches `selector`; fail
-    (saying `what` was never reached) after `limit` presses."""
+def tab_to(page, target, limit: int, what: str) -> None:
+    """Press Tab, as a keyboard user would, until the focused element is `target` (a Playwright
+    locator, or a CSS selector it matches); fail (saying `what` was never reached) after `limit` presses."""
     import pytest
 
     for _ in range(limit):
         page.keyboard.press("Tab")
-        if page.evaluate("s => document.activeElement.matches(s)", selector):
+        if isinstance(target, str):
+            if page.evaluate("s => document.activeElement.matches(s)", target):
+                return
+        elif target.evaluate("el => el === document.activeElement"):
             return
     pytest.fail(f"{what} is never reached by Tab")
 
@@ -201,16 +204,34 @@ def _label(label: str):
     return re.compile(rf"^\s*{re.escape(label)}\s*(?:Saved|Not saved)?\s*$")
 
 
-def box(scope, label: str, item: str | None = None):
-    """A text box, date or checkbox by its label; within the item's group (its fieldset's legend)
-    where a form asks the same of every item."""
+def _group(scope, name):
+    """A group (a fieldset) by its legend: the whole legend when `name` is a string, or a pattern."""
+    return scope.get_by_role("group", name=name, exact=True) if isinstance(name, str) else scope.get_by_role("group", name=name)
+
+
+def box(scope, label: str, item=None):
+    """A text box, date, number or checkbox by its label; within the item's group (its fieldset's
+    legend: the whole legend, or a compiled pattern for part of a long one) where a form asks the
+    same of every item."""
     if item is not None:
-        scope = scope.get_by_role("group", name=item, exact=True)
+        scope = _group(scope, item)
     return scope.get_by_label(_label(label))
 
 
-def choice(scope, question: str, option: str, item: str | None = None):
+def choice(scope, question: str, option: str, item=None):
     """A radio button: the option's label, within the question's group (and the item's)."""
     if item is not None:
-        scope = scope.get_by_role("group", name=item, exact=True)
+        scope = _group(scope, item)
     return scope.get_by_role("group", name=question, exact=True).get_by_label(_label(option))
+
+
+def note_on(page, prompt: str):
+    """The notes box under a point for reflection or a question, by the start of its text (each
+    prompt's notes are a form of their own, named "Your notes on: <the prompt>")."""
+    return box(form_called(page, f"Your notes on: {prompt}"), "Your notes")
+
+
+def started(component) -> None:
+    """Wait until the page's script has set a component (a form, the log) up: components start just
+    after the first paint, and mark what they have set up with `data-hb-init`."""
+    expect(component).to_have_attribute("data-hb-init", "")
