@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from webcheck import (AXE_TAGS, PALETTES, axe_version, describe, fill_controls, pages_of, ready, run_axe, scheme,
-                      set_palette)
+                      set_palette, started)
 
 
 def _report(title: str, counts: dict[str, list[dict]]) -> str:
@@ -102,3 +102,23 @@ def test_links_in_forms_off_the_screen_follow_a_palette_switch(site, served, pag
     wrong = [f"{a['link']}: {a['colour']} (opened in slate: {b['colour']})"
              for a, b in zip(switched, opened) if a["colour"] != b["colour"]]
     assert wrong == [], "links keep the light palette's colour after the switch:\n" + "\n".join(wrong)
+
+
+# Live regions (role=status/alert, aria-live) hidden by their own style while the parent is shown.
+LIVE_HIDDEN = """() => [...document.querySelectorAll('.md-content [role=status], .md-content [role=alert], .md-content [aria-live]')]
+    .filter(el => getComputedStyle(el).display === 'none' && el.parentElement && el.parentElement.getClientRects().length > 0)
+    .map(el => el.outerHTML.slice(0, 160))"""
+
+
+@pytest.mark.parametrize("name", ["coaching.html", "getting-involved.html", "coaching-log.html", "record.html", "case-studies.html"])
+def test_message_regions_are_in_the_page_before_they_speak(name, served, page):
+    """A status or alert region is read out when its text changes only if it was already in the
+    accessibility tree: one that is display:none while empty and appears together with its text is
+    often missed by screen readers (WCAG 4.1.3). Each set-up component's live regions stay rendered,
+    empty and taking no room, while they have nothing to say."""
+    page.goto(served + name)
+    ready(page)
+    for component in page.locator(".md-content [data-module]").all():
+        started(component)
+    assert page.locator(".md-content [role=status], .md-content [role=alert], .md-content [aria-live]").count() >= 1, name
+    assert page.evaluate(LIVE_HIDDEN) == [], name

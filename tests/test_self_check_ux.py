@@ -84,7 +84,7 @@ def watch_said(form):
     """The form's status region (what a screen reader hears), with everything said in it collected
     in window.__said."""
     started(form)  # the script makes the region just after the first paint
-    region = form.get_by_role("status", include_hidden=True)  # empty, it is not displayed (.hb-msg:empty)
+    region = form.get_by_role("status", include_hidden=True)  # empty, it takes no room (.hb-msg:empty)
     region.evaluate("""el => { window.__said = []; new MutationObserver(() => window.__said.push(el.textContent))
         .observe(el, {childList: true, characterData: true, subtree: true}); }""")
     return region

@@ -81,6 +81,12 @@
     msg.textContent = at ? say("at-limit", { max: number(max) }) : "";
   }
 
+  /* Whether a control differs from how the page's HTML set it. */
+  function changed(el) {
+    if (el.type === "checkbox" || el.type === "radio") return el.checked !== el.defaultChecked;
+    return el.value !== el.defaultValue;
+  }
+
   function rowId() {
     return "r" + Date.now().toString(36) + Math.random().toString(36).slice(2, 6);
   }
@@ -203,6 +209,7 @@
       var rows = el.closest("[data-hb-rows]");
       if (rows) {
         var w = rowsWidgets.filter(function (x) { return x.box === rows; })[0];
+        if (w.rendering()) return;
         w.quiet();
         if (w.save()) saving(el);
         return;
@@ -225,22 +232,21 @@
       rankMsg = node("p", "hb-field__error");
       rankMsg.id = form.getAttribute("data-hb-form") + "-rank-error";
       rankMsg.setAttribute("role", "alert");
-      rankMsg.hidden = true;
       ranks[0].closest("fieldset, form").parentNode.insertBefore(rankMsg, form.querySelector(".hb-self-check__item"));
     }
 
-    /* The range message beside one rank field (made when first needed, kept hidden after). */
+    /* The range message beside each rank field: an alert region in the page from the start, empty
+     * (taking no room) until it has something to say, so screen readers hear it when it does. */
+    allRanks.forEach(function (input) { noteFor(input, "-range", "p", "hb-field__error hb-field__error--range", "alert"); });
     function rangeCheck(input) {
       var n = allRanks.length;
       var v = input.value.trim();
       var bad = input.validity && input.validity.badInput;
       var num = Number(v);
       var out = bad || (v !== "" && !(Math.floor(num) === num && num >= 1 && num <= n));
-      if (!out && !document.getElementById(input.id + "-range")) return false;
       var msg = noteFor(input, "-range", "p", "hb-field__error hb-field__error--range", "alert");
       var text = out ? window.hb.plural(null, "rank-range", n) : "";
       if (msg.textContent !== text) msg.textContent = text;
-      msg.hidden = !out;
       (out ? addToken : removeToken)(input, "aria-describedby", msg.id);
       return out;
     }
@@ -271,10 +277,8 @@
       if (!rankMsg) return;
       if (bad.length) {
         rankMsg.textContent = say("rank-clash", { ranks: bad.join(", ") });
-        rankMsg.hidden = false;
-      } else {
+      } else if (rankMsg.textContent) {
         rankMsg.textContent = "";
-        rankMsg.hidden = true;
       }
     }
 
@@ -363,13 +367,23 @@
         return Array.isArray(v) ? v : [];
       }
 
-      var rendered = false;
+      var rendered = false, rendering = false, refocus = null;
       function render() {
         rendered = true;
         var data = rows();
         if (!data.length) data = [{ id: rowId() }];
-        list.textContent = "";
-        data.forEach(function (row, i) { list.appendChild(makeRow(row, i + 1)); });
+        /* Taking out a box someone is typing in makes the browser report a change from it: that is
+         * not an edit (onEdit ignores it while `rendering`). */
+        rendering = true;
+        try {
+          list.textContent = "";
+          data.forEach(function (row, i) { list.appendChild(makeRow(row, i + 1)); });
+        } finally { rendering = false; }
+        if (refocus) {
+          var again = list.querySelector('li[data-hb-row="' + refocus.row + '"] [data-hb-key$=".' + refocus.col + '"]');
+          refocus = null;
+          if (again) { again.focus(); if (again.setSelectionRange) try { again.setSelectionRange(again.value.length, again.value.length); } catch (e) { /* date boxes */ } }
+        }
       }
 
       /* The rows as the page shows them (rows with nothing written are left out). */
@@ -388,6 +402,26 @@
       }
 
       function save() { return store.set(key, shownRows()); }
+
+      /* Rows written in before the script started: kept as they are when nothing is stored yet,
+       * added after the stored rows (as new rows) when something is. */
+      function early() {
+        var typed = Array.prototype.filter.call(list.querySelectorAll("li[data-hb-row]"), function (li) {
+          return Array.prototype.some.call(li.querySelectorAll("[data-hb-key]"), changed);
+        });
+        if (!typed.length) return null;
+        var shown = shownRows();
+        if (!rows().length) return save() ? typed[typed.length - 1].querySelector("[data-hb-key]") : null;
+        var now = rows().slice(), active = document.activeElement, ids = {};
+        shown.forEach(function (row) { ids[row.id] = row.id = rowId(); now.push(row); });
+        /* whoever was typing in one of those rows goes on typing in it where it is now */
+        var li = active && list.contains(active) && active.closest("li[data-hb-row]");
+        if (li && ids[li.getAttribute("data-hb-row")]) {
+          var k = active.getAttribute("data-hb-key") || "";
+          refocus = { row: ids[li.getAttribute("data-hb-row")], col: k.slice(k.lastIndexOf(".") + 1) };
+        }
+        return store.set(key, now) ? typed[typed.length - 1].querySelector("[data-hb-key]") : null;
+      }
 
       /* Render again only if the stored rows differ from those shown (another tab, import, clear),
        * so someone typing in a row keeps their place. */
@@ -408,11 +442,27 @@
         tell("row-added", n, null);
       });
 
-      return { box: box, render: render, refresh: refresh, save: save, quiet: quiet };
+      return { box: box, render: render, refresh: refresh, save: save, quiet: quiet, early: early,
+        rendering: function () { return rendering; } };
     });
+
+    /* Anything typed or chosen before the script started (a slow phone, a quick reader) is the
+     * reader's newest answer: it is saved, and the form is then filled from storage around it,
+     * never over it. (The forms are autocomplete="off", so what is there is the reader's own
+     * doing, not a browser restoring an older visit's values.) */
+    function early() {
+      var last = null;
+      plain().forEach(function (el) {
+        if (!changed(el) || (el.type === "radio" && !el.checked)) return;
+        if (store.set(el.getAttribute("data-hb-key"), readControl(el))) last = el;
+      });
+      rowsWidgets.forEach(function (w) { last = w.early() || last; });
+      if (last && store.persistent()) saving(last);
+    }
 
     teardown(store.onChange(function (source) { if (source === "replace") fill(); }));
     form.classList.add("hb-self-check--ready");
+    early();
     fill();
   });
 })();
