@@ -41,9 +41,9 @@ from pathlib import Path
 
 # the sections, each a module of bench/handbook_bench/ (see its __init__.py)
 from handbook_bench.anchor import make_anchor, prune_config
-from handbook_bench.browser import Browser, Served, browser_available, first_visit
+from handbook_bench.browser import Browser, Served, browser_available, first_visit, own_per_page
 from handbook_bench.common import BENCH, PY, dir_size, log, read_config
-from handbook_bench.lighthouse import lighthouse_report, lighthouse_section, lighthouse_targets, make_material_same_content
+from handbook_bench.lighthouse import LIGHTHOUSE_PAGES, lighthouse_report, lighthouse_section, lighthouse_targets, make_material_same_content
 from handbook_bench.measure import nav_bytes, own_assets, run_timed, summarise
 from handbook_bench.record_page import record_linearity, record_page
 from handbook_bench.report import finish, machine, write_report
@@ -181,6 +181,8 @@ def main(argv=None) -> int:
             for sc in res["scales"]:
                 with Served(work / f"x{sc['scale']}" / "site-a") as base:
                     res["first_visit"][f"handbook ×{sc['scale']}"] = first_visit(br, base)
+                    if sc["scale"] == small:
+                        res["own_per_page"] = own_per_page(br, base, [name for _, name in LIGHTHOUSE_PAGES])
             with Served(site_m) as base:
                 res["first_visit"][same] = first_visit(br, base)
             if not any(sc["has_record"] for sc in res["scales"]):

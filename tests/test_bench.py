@@ -79,3 +79,23 @@ def test_first_visit_material_serves_the_same_pages_without_the_forms(anchor, si
         else:
             assert visible(theirs) == visible(ours), name
     assert with_forms >= 3
+
+
+@pytest.mark.browser
+@pytest.mark.server
+def test_own_code_per_page_counts_what_each_page_loads_of_ours_and_nothing_of_materials(site):
+    """The per-page figure behind own_assets: the home page fetches our core script and stylesheet
+    only, the record page its page bundles too; Material's bundle, stylesheet and search worker are
+    never counted. Over a real loopback server in Debian's chromium, as the benchmark runs it."""
+    from handbook_bench.browser import Browser, Served, own_per_page
+    with Browser() as br, Served(site) as base:
+        per = own_per_page(br, base, ["index.html", "record.html"])
+    home = [f for f, _ in per["index.html"]["files"]]
+    record = [f for f, _ in per["record.html"]["files"]]
+    assert any(re.fullmatch(r"handbook\.[0-9a-f]{8}\.min\.js", f) for f in home), home
+    assert any(re.fullmatch(r"handbook\.[0-9a-f]{8}\.min\.css", f) for f in home), home
+    assert not any(f.startswith("handbook-") for f in home), home  # no page bundle on the home page
+    assert any(f.startswith("handbook-learning-record.") for f in record), record
+    assert not any(re.match(r"(bundle|main|palette|search)\.", f) for f in home + record), home + record
+    assert per["record.html"]["gz"] > per["index.html"]["gz"] > 5000
+    assert per["index.html"]["gz"] == sum(n for _, n in per["index.html"]["files"])

@@ -2,6 +2,7 @@
 with every request to another host refused, and what a first visit downloads."""
 from __future__ import annotations
 
+import re
 import sys
 from urllib.parse import urlparse
 
@@ -76,3 +77,21 @@ def first_visit(br: Browser, base: str, page_name: str = "index.html") -> dict:
     got.sort(key=lambda r: r["path"])
     return {"page": page_name, "responses": got, "requests": len(got), "raw": sum(r["raw"] for r in got),
             "gz": sum(r["gz"] for r in got), "blocked": ctx.blocked}
+
+
+# Material's own files (its bundle, stylesheets, search worker and lunr languages) as served.
+MATERIAL_ASSET = re.compile(r"/assets/(javascripts/(bundle\.|lunr/|workers/)|stylesheets/(main|palette)\.)")
+
+
+def own_per_page(br: Browser, base: str, pages: list[str]) -> dict:
+    """Of a first visit to each page, what is the handbook's own script and stylesheet: every
+    JavaScript or CSS response under assets/ that is not Material's, gzipped as served. This is
+    what a reader pays for the handbook's layer on that page (own_assets counts every source file,
+    whether or not a page loads it)."""
+    out = {}
+    for name in pages:
+        fv = first_visit(br, base, name)
+        own = [r for r in fv["responses"] if "/assets/" in r["path"] and r["path"].endswith((".js", ".css"))
+               and not MATERIAL_ASSET.search(r["path"])]
+        out[name] = {"gz": sum(r["gz"] for r in own), "files": sorted((r["path"].rsplit("/", 1)[-1], r["gz"]) for r in own)}
+    return out

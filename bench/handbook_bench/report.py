@@ -155,6 +155,14 @@ def write_report(res: dict, path: Path) -> None:
             L.append(f"| **total** | **{one['gz']}** | **{same['gz']}** |")
     else:
         L.append(f"Skipped: {fv.get('skipped') if fv else 'not run'}.")
+    per = res.get("own_per_page")
+    if per:
+        L += ["", "### Our own script and stylesheet, page by page", "",
+              "What a first visit to each page downloads of the handbook's own code (every JavaScript and CSS response that is "
+              "not Material's, gzipped as served; `own_assets` above counts every source file, whether a page loads it or not):", "",
+              "| page | gzipped | files |", "|---|---|---|"]
+        for name, v in per.items():
+            L.append(f"| {name} | **{kb(v['gz'])}** ({v['gz']}) | {', '.join(f'`{f}` {n}' for f, n in v['files'])} |")
     L += ["", "## Learning record page in chromium", ""]
     rec = res.get("record")
     if isinstance(rec, dict) and rec.get("skipped"):
