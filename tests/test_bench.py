@@ -81,15 +81,14 @@ def test_first_visit_material_serves_the_same_pages_without_the_forms(anchor, si
     assert with_forms >= 3
 
 
-@pytest.mark.browser
-@pytest.mark.server
-def test_own_code_per_page_counts_what_each_page_loads_of_ours_and_nothing_of_materials(site):
+def test_own_code_per_page_counts_what_each_page_loads_of_ours_and_nothing_of_materials(browser, served):
     """The per-page figure behind own_assets: the home page fetches our core script and stylesheet
     only, the record page its page bundles too; Material's bundle, stylesheet and search worker are
     never counted. Over a real loopback server in Debian's chromium, as the benchmark runs it."""
-    from handbook_bench.browser import Browser, Served, own_per_page
-    with Browser() as br, Served(site) as base:
-        per = own_per_page(br, base, ["index.html", "record.html"])
+    from handbook_bench.browser import Browser, own_per_page
+    br = Browser.__new__(Browser)  # the benchmark's browser wrapper around the session's chromium
+    br.browser = browser
+    per = own_per_page(br, served, ["index.html", "record.html"])
     home = [f for f, _ in per["index.html"]["files"]]
     record = [f for f, _ in per["record.html"]["files"]]
     assert any(re.fullmatch(r"handbook\.[0-9a-f]{8}\.min\.js", f) for f in home), home
