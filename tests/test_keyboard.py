@@ -1,6 +1,8 @@
 """Keyboard use (WCAG 2.1.1, 2.4.1, 2.4.3, 2.4.7): a walk through every page with the Tab key only."""
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from webcheck import fill_controls, pages_of, ready, scheme, tab_to
 
 FOCUSABLE = ("a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]:not([tabindex='-1'])")
@@ -147,3 +149,27 @@ def test_diagrams_have_text_alternatives(site, served, page):
                     && [...c.querySelectorAll("[data-hb-bar]")].some(b => b.getBoundingClientRect().width > 0); }""")
             assert drawn, "the learning record drew no chart of the ratings"
     assert checked >= 2  # the cycle and the Venn diagram at least
+
+
+def test_the_navigation_drawer_opens_from_the_keyboard_on_a_phone_layout(served, page):
+    """On a phone, or a laptop zoomed to 400% (WCAG 1.4.10 reflow gives it the same layout), the
+    pages are listed only in Material's drawer, opened by a <label> that a keyboard could not reach
+    and a screen reader could not name. It is a named button now, reached by Tab and pressed with
+    Enter; the search button likewise."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(served + "index.html")
+    ready(page)
+    menu = page.locator(".md-header").get_by_role("button", name="Navigation")
+    expect(menu).to_be_visible()
+    drawer = page.locator(".md-sidebar--primary")
+    expect(drawer).not_to_be_in_viewport()
+    tab_to(page, menu, 20, "the navigation menu button")
+    page.keyboard.press("Enter")
+    expect(page.locator("#__drawer")).to_be_checked()
+    expect(drawer).to_be_in_viewport()
+    page.reload()
+    ready(page)
+    search = page.locator(".md-header").get_by_role("button", name="Search")
+    tab_to(page, search, 20, "the search button")
+    page.keyboard.press(" ")
+    expect(page.locator("input.md-search__input")).to_be_focused()
