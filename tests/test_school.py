@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import ROOT, copy_project, handbook, page_text, run
 from webcheck import ready, run_axe, describe, set_palette, static_server, search
@@ -316,8 +317,9 @@ def test_school_name_fits_the_header_on_a_phone_and_a_laptop(school_site, page, 
             h = _check_header(page, fits_whole=True)
             assert h["text"] == f"Coaching and Mentoring Handbook, {SCHOOL}"
         if width < 1220:  # the menu drawer (phones and tablets) shows the whole name too
-            # Material's own menu toggle: its header button is an unnamed icon, so it is opened by Material's id
-            page.evaluate("document.getElementById('__drawer').checked = true")
+            # the header's menu button, by its name (accessibility.js makes Material's icon label a named button)
+            page.locator(".md-header").get_by_role("button", name="Navigation").click()
+            expect(page.locator(".md-sidebar--primary")).to_be_in_viewport()
             page.wait_for_timeout(400)
             d = page.evaluate("""() => { const t = document.querySelector('.md-nav--primary > .md-nav__title');
                 return {clipped: t.scrollWidth > t.clientWidth + 1 || t.scrollHeight > t.clientHeight + 1, page: document.documentElement.scrollWidth}; }""")
