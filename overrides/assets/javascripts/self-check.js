@@ -410,17 +410,19 @@
           return Array.prototype.some.call(li.querySelectorAll("[data-hb-key]"), changed);
         });
         if (!typed.length) return null;
-        var shown = shownRows();
-        if (!rows().length) return save() ? typed[typed.length - 1].querySelector("[data-hb-key]") : null;
-        var now = rows().slice(), active = document.activeElement, ids = {};
-        shown.forEach(function (row) { ids[row.id] = row.id = rowId(); now.push(row); });
-        /* whoever was typing in one of those rows goes on typing in it where it is now */
-        var li = active && list.contains(active) && active.closest("li[data-hb-row]");
-        if (li && ids[li.getAttribute("data-hb-row")]) {
-          var k = active.getAttribute("data-hb-key") || "";
-          refocus = { row: ids[li.getAttribute("data-hb-row")], col: k.slice(k.lastIndexOf(".") + 1) };
+        var stored = rows(), ok;
+        if (!stored.length) ok = save();
+        else {
+          var ids = {}, active = document.activeElement;
+          ok = store.set(key, stored.concat(shownRows().map(function (row) { ids[row.id] = row.id = rowId(); return row; })));
+          /* whoever was typing in one of those rows goes on typing in it where it is now */
+          var li = active && list.contains(active) && active.closest("li[data-hb-row]");
+          if (li && ids[li.getAttribute("data-hb-row")]) {
+            var k = active.getAttribute("data-hb-key") || "";
+            refocus = { row: ids[li.getAttribute("data-hb-row")], col: k.slice(k.lastIndexOf(".") + 1) };
+          }
         }
-        return store.set(key, now) ? typed[typed.length - 1].querySelector("[data-hb-key]") : null;
+        return ok ? typed[typed.length - 1].querySelector("[data-hb-key]") : null;
       }
 
       /* Render again only if the stored rows differ from those shown (another tab, import, clear),
