@@ -86,9 +86,7 @@ def test_own_code_per_page_counts_what_each_page_loads_of_ours_and_nothing_of_ma
     only, the record page its page bundles too; Material's bundle, stylesheet and search worker are
     never counted. Over a real loopback server in Debian's chromium, as the benchmark runs it."""
     from handbook_bench.browser import Browser, own_per_page
-    br = Browser.__new__(Browser)  # the benchmark's browser wrapper around the session's chromium
-    br.browser = browser
-    per = own_per_page(br, served, ["index.html", "record.html"])
+    per = own_per_page(Browser(browser), served, ["index.html", "record.html"])
     home = [f for f, _ in per["index.html"]["files"]]
     record = [f for f, _ in per["record.html"]["files"]]
     assert any(re.fullmatch(r"handbook\.[0-9a-f]{8}\.min\.js", f) for f in home), home

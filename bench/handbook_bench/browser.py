@@ -20,6 +20,13 @@ def browser_available() -> str | None:
 
 
 class Browser:
+    """Debian's chromium for the measurements: launched by `with Browser() as br`, or one already
+    running (a test's session chromium) given as Browser(browser)."""
+
+    def __init__(self, browser=None):
+        self.browser = browser
+        self.pw = None
+
     def __enter__(self):
         from playwright.sync_api import sync_playwright
 
