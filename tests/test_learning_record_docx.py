@@ -19,14 +19,13 @@ from xml.etree import ElementTree
 
 import pytest
 
-from conftest import watch_errors
 from playwright.sync_api import expect
 
 from test_coaching_log import add_relationship, entry_of
+from test_learning_record_meeting import laptop  # noqa: F401 (a fixture: a 1366x768 page collecting script errors)
 from test_self_check import KEY, NS, stored
 from webcheck import box, choice, form_called, note_on
 
-LAPTOP = {"width": 1366, "height": 768}
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = "{" + W_NS + "}"
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice") or "/usr/bin/soffice"
@@ -66,14 +65,6 @@ def pdf_pages(doc: Path, out: Path):
 
 
 # ------------------------------------------------------------------ the browser
-
-
-@pytest.fixture
-def laptop(browser):
-    ctx = browser.new_context(viewport=LAPTOP, accept_downloads=True)
-    pg = watch_errors(ctx.new_page())
-    yield pg
-    ctx.close()
 
 
 def download_docx(page, tmp_path: Path) -> Path:

@@ -47,22 +47,26 @@ def seed(page, base: str, answers: dict) -> None:
     expect(page.locator('[data-hb-progress="all"]')).not_to_have_text("0")
 
 
+def _sized_page(browser, viewport):
+    """A page in a fresh context of that size (downloads allowed), collecting its script errors."""
+    ctx = browser.new_context(viewport=viewport, accept_downloads=True)
+    yield watch_errors(ctx.new_page())
+    ctx.close()
+
+
 @pytest.fixture
 def phone(browser):
-    ctx = browser.new_context(viewport=PHONE, accept_downloads=True)
-    pg = watch_errors(ctx.new_page())
-    yield pg
-    ctx.close()
+    yield from _sized_page(browser, PHONE)
+
+
+@pytest.fixture
+def laptop(browser):
+    yield from _sized_page(browser, LAPTOP)
 
 
 @pytest.fixture(params=["phone", "laptop"])
-def sized(request, browser):
-    ctx = browser.new_context(viewport=PHONE if request.param == "phone" else LAPTOP, accept_downloads=True)
-    pg = ctx.new_page()
-    pg.js_errors = []
-    pg.on("pageerror", lambda e: pg.js_errors.append(str(e)))
-    yield pg
-    ctx.close()
+def sized(request):
+    return request.getfixturevalue(request.param)
 
 
 def uk(d: datetime.date) -> str:
