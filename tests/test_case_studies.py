@@ -199,16 +199,28 @@ def test_filter_survives_instant_navigation_and_anchors(served, open_page):
     """Over HTTP, where Material's instant navigation is on: it rewrites every link of the page as an
     absolute address when the page is shown, so the filter must carry its choice into the page's own
     links. An anchor keeps the choice, and so do leaving the page and coming back with Back. (With no
-    site_url the sitemap is empty, so Material loads other pages in full rather than instantly.)"""
+    site_url the sitemap is empty, so Material loads other pages in full rather than instantly.)
+
+    The first time a reader follows a link to a place on the page, Material fetches the page again and
+    shows it anew (document$ emits). The filter must be applied before that is painted: every frame
+    painted after any showing of the page has only the chosen studies (the old code showed all 7 for a
+    frame, then hid 4; CI caught the test reading that frame)."""
     pg = open_page(served + "case-studies.html", LAPTOP)
     facet(pg, "Approach").select_option("mentoring")
+    pg.evaluate("""() => { window.__painted = [];
+        document$.subscribe(() => requestAnimationFrame(() => __painted.push(
+            [...document.querySelectorAll('[data-hb-case-row]')].filter(r => r.checkVisibility()).length))); }""")
     link = pg.locator("[data-hb-case-row]:visible a").first
     target = "#" + link.get_attribute("href").split("#", 1)[1]
     link.click()
     pg.wait_for_function("h => location.hash === h", arg=target)
+    pg.wait_for_load_state("networkidle")  # Material's fetch of the page, if it makes one
+    ready(pg)
     assert "approach=mentoring" in pg.url
     assert pg.evaluate("h => { const b = document.querySelector(h).getBoundingClientRect(); return b.top >= 0 && b.top < innerHeight; }", target)
     assert _shown(pg) == (3, 3, 3)
+    painted = pg.evaluate("__painted")
+    assert painted and set(painted) == {3}, painted
     pg.locator(".md-sidebar--primary a[href$='glossary.html']").first.click()
     pg.wait_for_url("**/glossary.html")
     ready(pg)

@@ -117,12 +117,17 @@ def fill_controls(page, scope: str = ".md-content") -> int:
 
 def search(page, query: str) -> list[str]:
     """Search as a keyboard user would (Material drops a query typed before its search worker is
-    ready, so wait for its prompt first). Returns the results' hrefs."""
+    ready, so wait for its prompt first). Returns the results' hrefs.
+
+    The query goes into the box whole, then one key is pressed: Material searches on each key
+    released, so typing it a letter at a time would show the results for "N", "NF"... first, and a
+    test could read those (CI did: "record.html" matched "N")."""
     page.keyboard.press("/")
     box = page.locator("input.md-search__input")
     box.wait_for(state="visible")
     expect(page.locator(".md-search-result__meta")).to_have_text("Type to start searching", timeout=45000)
-    box.press_sequentially(query)
+    box.fill(query)
+    box.press("End")
     results = page.locator(".md-search-result__item a")
     results.first.wait_for(timeout=45000)
     # read them in one go: Material re-renders the list as results stream in

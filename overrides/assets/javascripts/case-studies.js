@@ -122,5 +122,5 @@
     }
     readAddress();
     apply();
-  });
+  }, { beforePaint: true });  /* the address's choice is applied before the page shows (handbook.js) */
 })();

@@ -31,10 +31,12 @@
 
   var started = false;
 
-  function enhance() {
+  /* Enhance every element of a registered component not enhanced yet; with `only`, only those
+   * components (the ones registered { beforePaint: true }). */
+  function enhance(only) {
     document.querySelectorAll("[data-module]").forEach(function (el) {
       var name = el.getAttribute("data-module");
-      if (!components[name] || el.hasAttribute("data-hb-init")) return;
+      if (!components[name] || el.hasAttribute("data-hb-init") || (only && !only[name])) return;
       el.setAttribute("data-hb-init", "");
       var c = { el: el, name: name, offs: [] };
       live.push(c);
@@ -66,8 +68,18 @@
 
   /* The components start in a task of their own once the page has been painted, not inside
    * Material's start-up task: the text shows first, and no long task grows (issue #12). Their
-   * reserved space (reserved-space.css) keeps anything from moving when they do. */
-  function afterPaint() {
+   * reserved space (reserved-space.css) keeps anything from moving when they do.
+   *
+   * A component whose first state changes what the page shows (the case-studies filter, which
+   * hides the studies its address does not choose) registers { beforePaint: true } and starts at
+   * once, in the task that shows the page: otherwise a reader would see everything shown, then
+   * most of it vanish, and a place scrolled to would move. Material shows a page again in that task
+   * after instant navigation, and also the first time a reader follows a link to a place on the
+   * page (it fetches the page anew), so this is not only the first load. */
+  var early = {};
+
+  function show() {
+    enhance(early);
     requestAnimationFrame(function () { setTimeout(init, 0); });
   }
 
@@ -77,11 +89,11 @@
     var emitted = false;
     if (window.document$ && typeof window.document$.subscribe === "function") {
       window.document$.subscribe({
-        next: function () { emitted = true; afterPaint(); },
-        complete: function () { if (!emitted) onReady(afterPaint); }
+        next: function () { emitted = true; show(); },
+        complete: function () { if (!emitted) onReady(show); }
       });
     } else {
-      onReady(afterPaint);
+      onReady(show);
     }
   }
 
@@ -263,9 +275,11 @@
     today: today,
     language: language,
     number: number,
-    /* Register a component: fn(rootElement, teardown) runs once per element with data-module=name. */
-    register: function (name, fn) {
+    /* Register a component: fn(rootElement, teardown) runs once per element with data-module=name,
+     * after the page is painted, or, with options { beforePaint: true }, before (see show above). */
+    register: function (name, fn, options) {
       components[name] = fn;
+      if (options && options.beforePaint) early[name] = true;
       if (started) enhance();  /* a page bundle loaded after the page was shown (loader.js) */
     },
     /* Run fn on every page shown (first load and each instant navigation). */
