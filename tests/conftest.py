@@ -97,12 +97,27 @@ def search_index(site) -> list[dict]:
     return json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
 
 
+def _in_layer(request, layer: str, what: str) -> None:
+    """Fail a test that reaches `what` without being in `layer`: the layers are set from the fixtures
+    a test names (pytest_collection_modifyitems below), and one fetched with request.getfixturevalue
+    is not seen there, so `make test-fast` would start a browser or a server after all."""
+    if not request.node.get_closest_marker(layer):
+        pytest.fail(f"{request.node.nodeid} uses {what} but is not in the {layer} layer: name the fixture in the "
+                    "arguments of the test or of its fixture (not request.getfixturevalue), or mark the test")
+
+
 @pytest.fixture(scope="session")
-def served(site):
-    """The built site over HTTP on loopback (one server for the whole session)."""
+def _served_site(site):
     base, stop = serve_dir(site)
     yield base
     stop()
+
+
+@pytest.fixture
+def served(_served_site, request):
+    """The built site over HTTP on loopback (one server for the whole session)."""
+    _in_layer(request, "server", "a web server")
+    return _served_site
 
 
 @pytest.fixture(params=["http", "file"])
@@ -128,7 +143,7 @@ def free_port():
 
 
 @pytest.fixture(scope="session")
-def browser():
+def _chromium():
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
@@ -137,6 +152,13 @@ def browser():
         b = launch(p)
         yield b
         b.close()
+
+
+@pytest.fixture
+def browser(_chromium, request):
+    """Debian's chromium (one for the whole session)."""
+    _in_layer(request, "browser", "a browser")
+    return _chromium
 
 
 def watch_errors(pg):

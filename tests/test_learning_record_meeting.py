@@ -64,9 +64,10 @@ def laptop(browser):
     yield from _sized_page(browser, LAPTOP)
 
 
-@pytest.fixture(params=["phone", "laptop"])
-def sized(request):
-    return request.getfixturevalue(request.param)
+@pytest.fixture(params=[PHONE, LAPTOP], ids=["phone", "laptop"])
+def sized(browser, request):
+    """The phone's page, then the laptop's (it names `browser`, so the test is in the browser layer)."""
+    yield from _sized_page(browser, request.param)
 
 
 def uk(d: datetime.date) -> str:
