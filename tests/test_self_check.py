@@ -204,7 +204,16 @@ def instant_site(tmp_path_factory, free_port):
     stop()
 
 
+# In every frame painted after Material shows a page (document$), what the first box holds that has an
+# answer, or "" if none has: [(page, text), ...] in window.__painted.
+PAINTED = """() => { window.__painted = [];
+    document$.subscribe(() => requestAnimationFrame(() => __painted.push([location.pathname.split('/').pop(),
+        ([...document.querySelectorAll('textarea')].find(t => t.value) || {value: ''}).value]))); }"""
+
+
 def test_answers_survive_instant_navigation(instant_site, page):
+    """...and come back with the page: the frame that first shows it again has them (the components
+    start before that paint; they started after it, and the boxes showed empty for a moment)."""
     served = instant_site
     page.goto(served + "coaching.html")
     note = box(form_called(page, "Your notes on: Is there a particular aspect of your practice"), "Your notes")
@@ -217,9 +226,12 @@ def test_answers_survive_instant_navigation(instant_site, page):
     expect(page).to_have_url(re.compile(r"mentoring\.html$"))
     evidence.fill("Modelled a lesson")
     wait_saved(page)
+    page.evaluate(PAINTED)
     nav_to(page, "Coaching")
     expect(note).to_have_value("Feedback on questioning")
     assert page.evaluate("window.__sameDocument") is True, "instant navigation did not keep the document"
+    page.wait_for_function("() => __painted.some(([p]) => p === 'coaching.html')")
+    assert [t for p, t in page.evaluate("__painted") if p == "coaching.html"] == ["Feedback on questioning"]
     nav_to(page, "Mentoring")
     expect(evidence).to_have_value("Modelled a lesson")
     assert page.js_errors == []
@@ -434,3 +446,20 @@ def test_forms_ask_the_browser_not_to_keep_or_restore_what_is_typed(site):
             forms += 1
             assert 'autocomplete="off"' in tag, (page.name, tag)
     assert forms >= 20
+
+
+def test_following_a_link_on_the_page_keeps_the_answers_in_view(served, page):
+    """The first time a reader follows a link to a place on the same page (here the table of
+    contents), Material fetches the page and shows it anew. Every frame painted after that still has
+    the reader's answer in its box."""
+    page.goto(served + "coaching.html")
+    note = box(form_called(page, NEED_COACHING), "Your notes")
+    note.fill("Feedback on questioning")
+    wait_saved(page)
+    page.evaluate(PAINTED)
+    page.locator(".md-sidebar--secondary a.md-nav__link").nth(2).click()
+    page.wait_for_load_state("networkidle")  # Material's fetch of the page, if it makes one
+    expect(note).to_have_value("Feedback on questioning")
+    painted = page.evaluate("__painted")
+    assert painted and {t for _, t in painted} == {"Feedback on questioning"}, painted
+    assert page.js_errors == []

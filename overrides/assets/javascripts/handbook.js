@@ -73,12 +73,17 @@
    * A component whose first state changes what the page shows (the case-studies filter, which
    * hides the studies its address does not choose) registers { beforePaint: true } and starts at
    * once, in the task that shows the page: otherwise a reader would see everything shown, then
-   * most of it vanish, and a place scrolled to would move. Material shows a page again in that task
-   * after instant navigation, and also the first time a reader follows a link to a place on the
-   * page (it fetches the page anew), so this is not only the first load. */
+   * most of it vanish.
+   *
+   * Every later showing (Material's instant navigation, and the first time a reader follows a link
+   * to a place on the same page, when Material fetches the page and shows it anew) starts every
+   * component at once: the page the reader was looking at comes back with their answers in it,
+   * not empty for a moment, and a place scrolled to does not move as they fill in. */
   var early = {};
+  var showings = 0;
 
   function show() {
+    if (showings++) { init(); return; }
     enhance(early);
     requestAnimationFrame(function () { setTimeout(init, 0); });
   }
