@@ -252,3 +252,21 @@ def test_table_of_contents_follows_the_filter(how, site, served, open_page):
         }""", arg=href, timeout=5000)
     pg.get_by_role("button", name="Clear filters").click()
     assert visible_count(pg, toc) == 7
+
+
+def test_a_list_held_for_a_shared_link_shows_even_if_the_script_never_comes(served, open_page):
+    """A shared link that chooses studies holds the list back until case-studies.js has applied the
+    choice (nothing jumps). If that script never arrives (blocked, or a broken copy on a server), the
+    whole list still shows, unfiltered, after a few seconds: content is never lost."""
+    held = """() => ['.hb-case-index', 'article.hb-case-study:not([hidden])', '.hb-case-studies__status']
+        .map(s => document.querySelector(s).checkVisibility({visibilityProperty: true}))"""
+    pg = open_page(served + "case-studies.html?approach=mentoring", PHONE,
+                   block=["**/case-studies.js", "**/assets/javascripts/handbook.*.min.js"])
+    assert pg.evaluate("document.documentElement.getAttribute('data-hb-case-filter')") == "pending"
+    pg.wait_for_function(f"() => ({held})().every(Boolean)", timeout=15000)
+    assert _shown(pg) == (7, 7, 7)
+    # with the script: shown filtered, and the mark is gone
+    ok = open_page(served + "case-studies.html?approach=mentoring", PHONE)
+    assert ok.evaluate(held) == [True, True, True] and _shown(ok) == (3, 3, 3)
+    assert not ok.evaluate("document.documentElement.hasAttribute('data-hb-case-filter')")
+    assert ok.js_errors == []

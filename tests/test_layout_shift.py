@@ -103,6 +103,22 @@ def test_no_page_moves_while_it_loads_on_a_phone(site, served, browser):
     assert failures == [], "\n".join(failures)
 
 
+def test_a_shared_link_that_chooses_case_studies_does_not_move_as_the_filter_applies(served, browser):
+    """case-studies.html?approach=…: the first paint showed all seven studies, then the filter hid
+    most of them and everything below moved up (0.11 to 0.14). The list is now held back until the
+    choice is applied, so it is first shown filtered."""
+    for query, shown in (("?approach=mentoring", 3), ("?approach=mentoring&country=wales", 2)):
+        ctx, page, errors = open_on_phone(browser, served + "case-studies.html" + query)
+        try:
+            total, entries = shift_of(page)
+            assert errors == [], (query, errors)
+            assert total <= MAX_SHIFT, report("case-studies.html" + query, total, entries)
+            assert page.evaluate("[...document.querySelectorAll('[data-hb-case-row]')].filter(r => r.checkVisibility()).length") == shown
+            assert not page.evaluate("document.documentElement.hasAttribute('data-hb-case-filter')"), "the list is still held back"
+        finally:
+            ctx.close()
+
+
 def test_learning_record_with_ratings_does_not_move_as_its_chart_is_drawn(site, served, browser):
     """With self-ratings saved, the record draws its chart; the page around it must not move."""
     ctx = phone(browser)

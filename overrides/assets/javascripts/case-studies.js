@@ -122,5 +122,6 @@
     }
     readAddress();
     apply();
+    document.documentElement.removeAttribute("data-hb-case-filter");  /* the list was held for this (case-studies.html) */
   }, { beforePaint: true });  /* the address's choice is applied before the page shows (handbook.js) */
 })();
