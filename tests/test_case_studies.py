@@ -270,3 +270,21 @@ def test_a_list_held_for_a_shared_link_shows_even_if_the_script_never_comes(serv
     assert ok.evaluate(held) == [True, True, True] and _shown(ok) == (3, 3, 3)
     assert not ok.evaluate("document.documentElement.hasAttribute('data-hb-case-filter')")
     assert ok.js_errors == []
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+def test_a_shared_link_is_first_shown_filtered_on_every_screen(screen, served, open_page):
+    """On a laptop the table of contents is held back with the list (it loses the hidden studies'
+    entries); on both screens nothing moves as the choice is applied."""
+    pg = open_page(served + "case-studies.html?approach=mentoring&country=wales", SCREENS[screen])
+    shift = pg.evaluate("""() => new Promise(resolve => {
+        let total = 0;
+        new PerformanceObserver(list => { for (const e of list.getEntries()) if (!e.hadRecentInput) total += e.value; })
+            .observe({type: 'layout-shift', buffered: true});
+        setTimeout(() => resolve(total), 500);
+    })""")
+    assert shift <= 0.05, shift
+    assert _shown(pg) == (2, 2, 2)
+    toc = ".md-sidebar--secondary .md-nav__link[href*='#case-study-']"
+    assert visible_count(pg, toc) == (2 if screen == "laptop" else 0)
+    assert pg.js_errors == []
