@@ -263,7 +263,10 @@ def test_a_list_held_for_a_shared_link_shows_even_if_the_script_never_comes(serv
     pg = open_page(served + "case-studies.html?approach=mentoring", PHONE,
                    block=["**/case-studies.js", "**/assets/javascripts/handbook.*.min.js"])
     assert pg.evaluate("document.documentElement.getAttribute('data-hb-case-filter')") == "pending"
-    pg.wait_for_function(f"() => ({held})().every(Boolean)", timeout=15000)
+    # each element's reveal runs from when it was parsed, so the last study shows a moment after the first
+    everything = """() => [...document.querySelectorAll('.hb-case-index, [data-hb-case-row], article.hb-case-study, h2[id^=case-study-]')]
+        .every(e => e.checkVisibility({visibilityProperty: true}))"""
+    pg.wait_for_function(everything, timeout=15000)
     assert _shown(pg) == (7, 7, 7)
     # with the script: shown filtered, and the mark is gone
     ok = open_page(served + "case-studies.html?approach=mentoring", PHONE)
