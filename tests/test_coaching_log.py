@@ -280,9 +280,28 @@ def test_without_javascript_it_is_a_printable_worksheet(site, browser):
         pg.goto(site.as_uri() + "/coaching-log.html")
         blanks = pg.locator(".hb-log__blank")
         expect(blanks).to_have_count(4)
+        for i in range(4):
+            expect(blanks.nth(i)).to_be_visible()
         expect(blanks.first.locator("legend")).to_have_text("Contracting agreement")
         expect(pg.locator(".hb-log")).to_contain_text("It does not need to be a real name")
         expect(pg.locator('[data-hb-log-action="add-relationship"]')).to_be_hidden()
+    finally:
+        ctx.close()
+
+
+def test_before_its_script_starts_the_log_offers_no_blank_to_type_into(site, browser):
+    """With JavaScript, the worksheet's blanks gave way to the log when its script started, and what a
+    reader had typed into them on a slow phone vanished, unsaved. Where scripts run they are never
+    shown; here the log's script is held back for good, and there is no box to type into."""
+    ctx = browser.new_context()
+    try:
+        pg = ctx.new_page()
+        pg.route("**/handbook-coaching-log.*.js", lambda route: route.abort())
+        pg.route("**/coaching-log.js", lambda route: route.abort())  # unbundled (extra.handbook.bundle: false)
+        pg.goto(site.as_uri() + "/coaching-log.html")
+        expect(pg.locator(".hb-log__worksheet")).to_be_hidden()
+        assert pg.locator(".hb-log").evaluate("""log => [...log.querySelectorAll('input, textarea, select')]
+            .filter(e => e.checkVisibility({visibilityProperty: true})).length""") == 0
     finally:
         ctx.close()
 
