@@ -52,11 +52,15 @@ ZIP_START = "Open the handbook.html"
 # --------------------------------------------------------------------------- checking
 
 
-def check(s: settings.Settings) -> int:
+def check(s: settings.Settings):
     """Validate the data and the pages, as the build would (the settings were checked as they were
-    read); raises a HandbookError naming every problem. Returns the number of items checked."""
+    read); raises a HandbookError naming every problem. Returns the handbook loaded (a Handbook)."""
     hb = load(s.data_dir, s.local_data)
     check_pages(s.docs_dir, hb)
+    return hb
+
+
+def _items(hb) -> int:
     return sum(len(c) for c in (hb.lists, hb.definitions, hb.prompts, hb.case_studies, hb.principles, hb.glossary, hb.references, hb.forms))
 
 
@@ -289,15 +293,15 @@ def _start_file(site_name: str, ui, lang: str) -> str:
     return env.get_template("offline-zip/offline-start.html").render(site_name=site_name, ui=ui, lang=lang)
 
 
-def _start_words(s: settings.Settings, site: Path):
-    """The words and language the start file shares with the pages just built: the catalogue the build
-    read (data/ui.yml and any local folder's, checked again here: the build passed, so they load), and
-    the <html lang> the theme gave the home page (from theme.language)."""
+def _start_words(hb, site: Path):
+    """The words and language the start file shares with the pages just built: the catalogue of ``hb``,
+    the handbook `check` loaded before the build (data/ui.yml and any local folder's), and the
+    <html lang> the theme gave the home page (from theme.language)."""
     from markupsafe import escape
 
     from .ui_text import from_handbook
 
-    ui = from_handbook(load(s.data_dir, s.local_data), escape)
+    ui = from_handbook(hb, escape)
     try:
         found = re.search(r'<html\b[^>]*\blang="([^"]+)"', (site / "index.html").read_text(encoding="utf-8"))
     except OSError:
@@ -305,8 +309,9 @@ def _start_words(s: settings.Settings, site: Path):
     return ui, found.group(1) if found else "en"
 
 
-def make_zip(s: settings.Settings, out: Path) -> Path:
-    """Build into a temporary folder and write the zip beside ``out``, then rename it into place."""
+def make_zip(s: settings.Settings, out: Path, hb) -> Path:
+    """Build into a temporary folder and write the zip beside ``out``, then rename it into place;
+    ``hb`` is the handbook `check` loaded (the start file's words come from it)."""
     out = out.resolve()
     if out.is_dir():
         raise BuildError(f"refusing to write {_shown(out)}: it is a folder; name the zip file with -o")
@@ -318,7 +323,7 @@ def make_zip(s: settings.Settings, out: Path) -> Path:
     with tempfile.TemporaryDirectory() as tmp:
         site = Path(tmp) / "handbook"
         build(s, site, quiet=True)
-        start = _start_file(s.site_name, *_start_words(s, site))
+        start = _start_file(s.site_name, *_start_words(hb, site))
         prefix = f".{out.name}.tmp-"
         try:
             out.parent.mkdir(parents=True, exist_ok=True)
@@ -386,9 +391,9 @@ def _run(args: argparse.Namespace) -> int:
         if args.cmd == "build":
             site = Path(args.site_dir).resolve() if args.site_dir else s.site_dir
             prepare(s, site)
-        n = check(s)
+        hb = check(s)
         if args.cmd == "check":
-            print(f"data OK: {n} items checked in {time.perf_counter() - t0:.2f}s")
+            print(f"data OK: {_items(hb)} items checked in {time.perf_counter() - t0:.2f}s")
             return 0
         if args.cmd == "build":
             build(s, site)
@@ -398,7 +403,7 @@ def _run(args: argparse.Namespace) -> int:
             os.environ["NO_MKDOCS_2_WARNING"] = "1"
             return subprocess.call([sys.executable, "-m", "mkdocs", "serve", "-f", str(config), "-a", args.dev_addr])
         if args.cmd == "zip":
-            made = make_zip(s, Path(args.output))
+            made = make_zip(s, Path(args.output), hb)
             print(f"wrote {_shown(made)}: unzip it and open \"{ZIP_START}\"")
             return 0
     except HandbookError as exc:
