@@ -16,6 +16,14 @@ from playwright.sync_api import expect
 from test_screens import LAPTOP, PHONE, SCREENS, BROKEN_WORDS, content_width, open_page, rows_of, visible_count  # noqa: F401
 from webcheck import ready
 
+# The page's layout shift so far: every `layout-shift` entry (buffered) not caused by the reader's input.
+LAYOUT_SHIFT = """() => new Promise(resolve => {
+    let total = 0;
+    new PerformanceObserver(list => { for (const e of list.getEntries()) if (!e.hadRecentInput) total += e.value; })
+        .observe({type: 'layout-shift', buffered: true});
+    setTimeout(() => resolve(total), 500);
+})"""
+
 
 def facet(pg, label: str):
     """One of the filter's lists, by its label."""
@@ -135,12 +143,7 @@ def test_filter_frame_is_in_the_html_so_nothing_moves(site, open_page):
     enhanced = open_page(site.as_uri() + "/case-studies.html", PHONE)
     assert enhanced.evaluate("document.querySelector('[data-module=hb-case-studies]').hasAttribute('data-hb-init')")
     assert enhanced.evaluate(where) == bare.evaluate(where)
-    shift = enhanced.evaluate("""() => new Promise(resolve => {
-        let total = 0;
-        new PerformanceObserver(list => { for (const e of list.getEntries()) if (!e.hadRecentInput) total += e.value; })
-            .observe({type: 'layout-shift', buffered: true});
-        setTimeout(() => resolve(total), 500);
-    })""")
+    shift = enhanced.evaluate(LAYOUT_SHIFT)
     assert shift <= 0.05
 
 
@@ -280,12 +283,7 @@ def test_a_shared_link_is_first_shown_filtered_on_every_screen(screen, served, o
     """On a laptop the table of contents is held back with the list (it loses the hidden studies'
     entries); on both screens nothing moves as the choice is applied."""
     pg = open_page(served + "case-studies.html?approach=mentoring&country=wales", SCREENS[screen])
-    shift = pg.evaluate("""() => new Promise(resolve => {
-        let total = 0;
-        new PerformanceObserver(list => { for (const e of list.getEntries()) if (!e.hadRecentInput) total += e.value; })
-            .observe({type: 'layout-shift', buffered: true});
-        setTimeout(() => resolve(total), 500);
-    })""")
+    shift = pg.evaluate(LAYOUT_SHIFT)
     assert shift <= 0.05, shift
     assert _shown(pg) == (2, 2, 2)
     toc = ".md-sidebar--secondary .md-nav__link[href*='#case-study-']"
