@@ -142,12 +142,54 @@ def free_port():
     return unused_port
 
 
+# A page fetches its scripts only after its first paint (overrides/assets/javascripts/boot.js), so the
+# browser's load event no longer means they have run. For the tests, a page.goto() or page.reload()
+# that waits for "load" (the default) also waits until boot.js has run them (its element then carries
+# data-hb-loaded) and the components have had the frame they start in (handbook.js: after the next
+# paint): a test that presses a key or reads what a script set just after opening a page meets the
+# page a reader meets once it has started. Where scripts do not run (a context with JavaScript off:
+# Material's first inline script left no __md_scope) there is nothing to wait for.
+SCRIPTS_RUN = """() => {
+    if (typeof window.__md_scope === 'undefined') return true;
+    const b = document.querySelector('script[data-hb-scripts]');
+    if (b && !b.hasAttribute('data-hb-loaded')) return false;
+    return new Promise(done => requestAnimationFrame(() => setTimeout(() => done(true), 0)));
+}"""
+
+
+def _wait_for_scripts(page, wait_until) -> None:
+    if wait_until in (None, "load"):
+        page.wait_for_function(SCRIPTS_RUN, timeout=45000)
+
+
+def _patch_navigation() -> None:
+    from playwright.sync_api import Page
+
+    if getattr(Page, "_hb_waits_for_scripts", False):
+        return
+    goto, reload = Page.goto, Page.reload
+
+    def goto_then_scripts(self, url, **kw):
+        response = goto(self, url, **kw)
+        _wait_for_scripts(self, kw.get("wait_until"))
+        return response
+
+    def reload_then_scripts(self, **kw):
+        response = reload(self, **kw)
+        _wait_for_scripts(self, kw.get("wait_until"))
+        return response
+
+    Page.goto, Page.reload = goto_then_scripts, reload_then_scripts
+    Page._hb_waits_for_scripts = True
+
+
 @pytest.fixture(scope="session")
 def _chromium():
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
         pytest.fail("Debian's chromium is not installed: run `make test` (it installs it)")
+    _patch_navigation()
     with sync_playwright() as p:
         b = launch(p)
         yield b

@@ -1,8 +1,8 @@
 """No slower than Material (issue #12): the handbook's own scripts and styles reach the browser as one
 minified stylesheet, one minified script every page loads and, only on the pages with the components
 that need them, the page bundles of extra.handbook.page_bundles (macros/bundle.py, esbuild), joined in
-the order mkdocs.yml lists them; every script of ours is deferred and runs after Material's; after
-instant navigation a page's bundles are fetched by loader.js; Material's palette colours come in our
+the order mkdocs.yml lists them; every script (Material's first, then ours) is fetched only after the
+page's first paint (boot.js); after instant navigation a page's bundles are fetched by loader.js; Material's palette colours come in our
 stylesheet, not in a render-blocking file of their own; the record draws its chart after the page's
 first paint; Material's search dialog has a name (Lighthouse: aria-dialog-name).
 """
@@ -44,10 +44,20 @@ def page_bundles() -> dict[str, dict]:
     return config()["extra"]["handbook"]["page_bundles"]
 
 
-def assets_of(html: str) -> tuple[list[str], list[str]]:
-    scripts = re.findall(r"<script\b[^>]*\bsrc=\"([^\"]+)\"[^>]*>", html)
+BOOT = re.compile(r"<script\b[^>]*\bsrc=\"[^\"]*assets/javascripts/boot\.js\"[^>]*\bdata-hb-scripts='([^']*)'[^>]*>")
+
+
+def assets_of(html: str) -> tuple[list[str], list[str], list[str]]:
+    """The page's script tags, the scripts boot.js adds after the first paint (in order), and its
+    stylesheets."""
+    import html as html_module
+    import json
+
+    tags = re.findall(r"<script\b[^>]*\bsrc=\"([^\"]+)\"[^>]*>", html)
+    boot = BOOT.findall(html)
+    later = json.loads(html_module.unescape(boot[0])) if len(boot) == 1 else []
     styles = re.findall(r"<link\b[^>]*rel=\"stylesheet\"[^>]*href=\"([^\"]+)\"", html)
-    return scripts, styles
+    return tags, later, styles
 
 
 def test_every_page_loads_our_stylesheet_our_core_script_and_only_the_page_bundles_it_uses(site):
@@ -58,7 +68,13 @@ def test_every_page_loads_our_stylesheet_our_core_script_and_only_the_page_bundl
     seen: dict[str, set[str]] = {name: set() for name in groups}
     for name in pages_of(site):
         html = (site / name).read_text(encoding="utf-8")
-        scripts, styles = assets_of(html)
+        tags, scripts, styles = assets_of(html)
+        # one script tag of ours, deferred: boot.js, which adds the page's scripts after its first
+        # paint, Material's bundle first (our code subscribes to its document$); no other script
+        # tag but Material's vendored shim
+        assert [s for s in tags if not MATERIAL.search(s)] == [s for s in tags if s.endswith("assets/javascripts/boot.js")], (name, tags)
+        assert len(BOOT.findall(html)) == 1 and " defer" in re.search(r"<script\b[^>]*boot\.js[^>]*>", html).group(0), name
+        assert "assets/javascripts/bundle." in scripts[0] and not [s for s in scripts[1:] if MATERIAL.search(s)], (name, scripts)
         own_js = [s for s in scripts if not MATERIAL.search(s)]
         own_css = [s for s in styles if not MATERIAL.search(s)]
         assert len(own_css) == 1 and OWN_CSS.search(own_css[0]), (name, styles)
@@ -72,18 +88,10 @@ def test_every_page_loads_our_stylesheet_our_core_script_and_only_the_page_bundl
             seen[g].add(name)
         for src in sources:  # the one-per-component files are not fetched one by one
             assert not re.search(r'(src|href)="[^"]*' + re.escape(src) + '"', html), (name, src)
-        # Material's bundle deferred too: the text is shown before it is fetched and run
-        bundle = re.search(r'<script\b[^>]*src="[^"]*assets/javascripts/bundle\.[^"]*"[^>]*>', html).group(0)
-        assert " defer" in bundle, (name, bundle)
-        # every script of ours deferred (none blocks the first paint), after Material's bundle (our
-        # code subscribes to its document$)
-        for src in own_js:
-            tag = re.search(r"<script\b[^>]*src=\"" + re.escape(src) + r"\"[^>]*>", html).group(0)
-            assert " defer" in tag, tag
-            assert html.index("assets/javascripts/bundle.") < html.index(src)
+            assert not [s for s in scripts if s.endswith("/" + src) or s == src], (name, src)
         # the files are in the site (relative to the page; 404.html's addresses are relative to the root)
         base = site if name == "404.html" else (site / name).parent
-        for src in own_js + own_css:
+        for src in scripts + own_css:
             assert (base / src).is_file(), (name, src)
     # the home page loads no page bundle; the record, the log and a page with a self-check theirs
     assert seen["learning-record"] == {"record.html"} and "index.html" not in set().union(*seen.values())
@@ -210,11 +218,15 @@ def _open_watching(browser, url: str):
     return ctx, page, requested, errors
 
 
-def test_first_visit_fetches_our_code_as_two_files_and_the_search_dialog_has_a_name(served, browser):
+def test_first_visit_fetches_our_code_as_three_files_and_the_search_dialog_has_a_name(served, browser):
+    """Our stylesheet, boot.js and our one script, each once (Material's start-up, which rewrites the
+    stylesheets' addresses, does not make the browser ask for them again)."""
     ctx, page, requested, errors = _open_watching(browser, served + "index.html")
     page.wait_for_load_state("networkidle")
     own = [p for p in requested if OWN_REQUEST.search(p)]
-    assert len(own) == 2 and any(OWN_JS.search(p) for p in own) and any(OWN_CSS.search(p) for p in own), own
+    assert len(own) == 3 and any(OWN_JS.search(p) for p in own) and any(OWN_CSS.search(p) for p in own), own
+    assert sum(p.endswith("/assets/javascripts/boot.js") for p in own) == 1, own
+    assert len([p for p in requested if "/assets/stylesheets/" in p]) == 2, requested  # Material's and ours
     from playwright.sync_api import expect
 
     expect(page.locator(".md-search[role=dialog]")).to_have_accessible_name("Search")
@@ -223,6 +235,37 @@ def test_first_visit_fetches_our_code_as_two_files_and_the_search_dialog_has_a_n
     page.wait_for_url("**/principles.html")
     ready(page)
     expect(page.locator(".md-search[role=dialog]")).to_have_accessible_name("Search")
+    assert errors == []
+    ctx.close()
+
+
+FIRST_PAINT = """() => new Promise(res => new PerformanceObserver((l, o) => {
+    const e = l.getEntries().find(e => e.name === 'first-paint'); if (e) { o.disconnect(); res(e.startTime); }
+}).observe({type: 'paint', buffered: true}))"""
+
+
+@pytest.mark.parametrize("name", ["principles.html", "record.html"])
+def test_scripts_are_fetched_only_after_the_first_paint(served, browser, name):
+    """Nothing but the page and its styles is on the way to the first paint: every script (Material's
+    bundle, ours, the page's bundles) is requested after it (boot.js), so on a slow connection the
+    text does not share the line with them; and Material and every component still start."""
+    ctx, page, requested, errors = _open_watching(browser, served + name)
+    page.wait_for_load_state("networkidle")
+    paint = page.evaluate(FIRST_PAINT)
+    fetched = page.evaluate("""() => performance.getEntriesByType('resource')
+        .filter(e => e.initiatorType === 'script' && /assets\\/javascripts\\/(bundle|handbook)/.test(e.name))
+        .map(e => [e.name.split('/').pop(), e.startTime])""")
+    names = [n for n, _ in fetched]
+    assert any(n.startswith("bundle.") for n in names) and any(OWN_JS.search("assets/javascripts/" + n) for n in names), names
+    assert any(PAGE_JS.search("assets/javascripts/" + n) for n in names), names  # both pages have page bundles
+    early = [(n, round(t)) for n, t in fetched if t < paint]
+    assert not early, f"requested before the first paint at {paint:.0f} ms: {early}"
+    # Material started (its search dialog is named by our code, which waits for its document$) and
+    # every component on the page is enhanced
+    from playwright.sync_api import expect
+
+    expect(page.locator(".md-search[role=dialog]")).to_have_accessible_name("Search")
+    assert page.evaluate("[...document.querySelectorAll('.md-content [data-module]')].every(el => el.hasAttribute('data-hb-init'))")
     assert errors == []
     ctx.close()
 

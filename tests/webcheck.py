@@ -28,8 +28,9 @@ def pages_of(site: Path) -> list[str]:
 
 
 def ready(page) -> None:
-    """Wait until Material has set the page up (document$ emitted, or completed from files) and painted."""
-    page.wait_for_function("""() => new Promise(resolve => {
+    """Wait until Material has set the page up (document$ emitted, or completed from files) and painted.
+    Its bundle comes after the first paint (boot.js): until it has run there is no document$."""
+    page.wait_for_function("""() => (document.querySelector('script[data-hb-scripts]') && !window.document$) ? false : new Promise(resolve => {
         const done = () => requestAnimationFrame(() => requestAnimationFrame(() => resolve(true)));
         if (window.document$ && document$.subscribe) {
             document$.subscribe({next: done, complete: done});
