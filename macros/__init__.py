@@ -88,10 +88,10 @@ def define_env(env):
 def _bundle_assets(env, settings: settings_module.Settings) -> None:
     """One script and one stylesheet for the handbook's own files (macros/bundle.py): the pages get
     them instead of the files mkdocs.yml lists (which stay one per component, and are still copied
-    into the site). The script is deferred: it runs once the page is parsed, after Material's
-    bundle (a plain script at the end of the body), in the listed order, from files or over HTTP.
+    into the site). The script runs after Material's bundle, in the listed order, from files or over
+    HTTP: boot.js (minified on its own) fetches them after the page's first paint.
     The files of extra.handbook.page_bundles go into bundles of their own, which overrides/main.html
-    adds only to pages with their components; Material's palette rules come in the stylesheet.
+    lists only on pages with their components; Material's palette rules come in the stylesheet.
     ``extra.handbook.bundle: false`` keeps the listed files as they are (for debugging)."""
     from mkdocs.config.config_options import ExtraScriptValue
     from mkdocs.exceptions import PluginError
@@ -112,10 +112,10 @@ def _bundle_assets(env, settings: settings_module.Settings) -> None:
         palette_file = bundle.locate_palette(dirs[1:]) if palette and styles else None
         prefix = bundle.palette_subset(palette_file.read_text(encoding="utf-8"), palette) if palette_file else ""
         esbuild = bundle.esbuild_command(Path(env.project_dir))
-        made = bundle.make({"js": [str(s) for s in scripts], "css": styles}, dirs, esbuild, groups, prefix)
+        made = bundle.make({"js": [str(s) for s in scripts], "css": styles}, dirs, esbuild, groups, prefix, alone=(bundle.BOOT,))
     except (bundle.BundleError, OSError) as exc:
         raise PluginError(f"bundling the handbook's scripts and styles: {exc}") from None
-    core = {b.kind: b for b in made if not b.group}
+    core = {b.kind: b for b in made if not b.group and not b.alone}
     js, css = core.get("js"), core.get("css")
     if js:
         tag = ExtraScriptValue(js.path)
@@ -129,6 +129,9 @@ def _bundle_assets(env, settings: settings_module.Settings) -> None:
     # the map the core's loader.js reads, and whether the palette's rules are in our stylesheet
     built = [b for b in made if b.group]
     env._hb_bundles += built
+    boot = next(b for b in made if b.alone == bundle.BOOT)
+    env._hb_bundles.append(boot)
+    conf["extra"]["handbook"]["boot_path"] = boot.path  # minified, named by its content
     modules = {g.name: g.modules for g in groups}
     conf["extra"]["handbook"]["page_bundle_tags"] = [
         {"path": b.path, "markers": [f'data-module="{m}"' for m in modules[b.group]]} for b in built]

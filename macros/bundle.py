@@ -32,6 +32,10 @@ from pathlib import Path
 JS_NAME = "assets/javascripts/handbook.{hash}.min.js"
 CSS_NAME = "assets/stylesheets/handbook.{hash}.min.css"
 PAGE_JS_NAME = "assets/javascripts/handbook-{name}.{hash}.min.js"
+#: A script minified on its own, not joined to the others (boot.js, which fetches them).
+ALONE_JS_NAME = "assets/javascripts/{stem}.{hash}.min.js"
+#: boot.js: every page names its scripts to it, and it adds them after the first paint (overrides/main.html).
+BOOT = "assets/javascripts/boot.js"
 #: The oldest browsers the minified script may need to run in (esbuild would otherwise be free to
 #: write newer syntax than the sources use). Material 9 itself needs about as much.
 JS_TARGET = "es2017"
@@ -49,6 +53,7 @@ class Bundle:
     members: list[str] = field(default_factory=list)  # the site paths it holds, in order
     source_bytes: int = 0
     group: str = ""        # a page bundle's name ("" for the bundles every page loads)
+    alone: str = ""        # the one file a script minified on its own comes from (boot.js)
 
 
 @dataclass
@@ -200,15 +205,17 @@ def join(kind: str, paths: list[str], dirs: list[Path]) -> str:
 
 
 def make(lists: dict[str, list[str]], dirs: list[Path], esbuild: list[str],
-         groups: list[PageBundle] | None = None, css_prefix: str = "") -> list[Bundle]:
+         groups: list[PageBundle] | None = None, css_prefix: str = "", alone: tuple[str, ...] = ()) -> list[Bundle]:
     """One minified bundle per kind ("js", "css") that has files, then one per page bundle (its
-    files are left out of the "js" one), all from one run of esbuild. css_prefix (the palette's
-    rules) goes before the stylesheets."""
+    files are left out of the "js" one), then each script of `alone` minified by itself, all from
+    one run of esbuild. css_prefix (the palette's rules) goes before the stylesheets."""
     groups = groups or []
     grouped = {f for g in groups for f in g.files}
     members = {"js": [p for p in lists.get("js", []) if p not in grouped], "css": list(lists.get("css", []))}
     for g in groups:
         members[f"{g.name}.js"] = list(g.files)
+    for path in alone:
+        members[f"{Path(path).stem}.alone.js"] = [path]
     joined = {key: join(key.rsplit(".", 1)[-1], paths, dirs) for key, paths in members.items() if paths}
     if css_prefix and "css" in joined:
         joined["css"] = "/* Material's palette: the schemes and colours theme.palette uses */\n" + css_prefix + "\n" + joined["css"]
@@ -220,10 +227,17 @@ def make(lists: dict[str, list[str]], dirs: list[Path], esbuild: list[str],
     made = []
     for key, text in out.items():
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
-        group = "" if key in ("js", "css") else key[: -len(".js")]
-        name = PAGE_JS_NAME.format(name=group, hash=digest) if group else (JS_NAME if key == "js" else CSS_NAME).format(hash=digest)
+        group = one = ""
+        if key.endswith(".alone.js"):
+            one = members[key][0]
+            name = ALONE_JS_NAME.format(stem=key[: -len(".alone.js")], hash=digest)
+        elif key in ("js", "css"):
+            name = (JS_NAME if key == "js" else CSS_NAME).format(hash=digest)
+        else:
+            group = key[: -len(".js")]
+            name = PAGE_JS_NAME.format(name=group, hash=digest)
         made.append(Bundle(kind=key.rsplit(".", 1)[-1], path=name, text=text, members=members[key],
-                           source_bytes=len(joined[key].encode("utf-8")), group=group))
+                           source_bytes=len(joined[key].encode("utf-8")), group=group, alone=one))
     return made
 
 

@@ -44,7 +44,8 @@ def page_bundles() -> dict[str, dict]:
     return config()["extra"]["handbook"]["page_bundles"]
 
 
-BOOT = re.compile(r"<script\b[^>]*\bsrc=\"[^\"]*assets/javascripts/boot\.js\"[^>]*\bdata-hb-scripts='([^']*)'[^>]*>")
+BOOT_JS = re.compile(r"assets/javascripts/boot\.[0-9a-f]{8}\.min\.js$")
+BOOT = re.compile(r"<script\b[^>]*\bsrc=\"[^\"]*assets/javascripts/boot\.[0-9a-f]{8}\.min\.js\"[^>]*\bdata-hb-scripts='([^']*)'[^>]*>")
 
 
 def assets_of(html: str) -> tuple[list[str], list[str], list[str]]:
@@ -72,8 +73,8 @@ def test_every_page_loads_our_stylesheet_our_core_script_and_only_the_page_bundl
         # one script tag of ours, deferred: boot.js, which adds the page's scripts after its first
         # paint, Material's bundle first (our code subscribes to its document$); no other script
         # tag but Material's vendored shim
-        assert [s for s in tags if not MATERIAL.search(s)] == [s for s in tags if s.endswith("assets/javascripts/boot.js")], (name, tags)
-        assert len(BOOT.findall(html)) == 1 and " defer" in re.search(r"<script\b[^>]*boot\.js[^>]*>", html).group(0), name
+        assert [s for s in tags if not MATERIAL.search(s)] == [s for s in tags if BOOT_JS.search(s)], (name, tags)
+        assert len(BOOT.findall(html)) == 1 and " defer" in BOOT.search(html).group(0), name
         assert "assets/javascripts/bundle." in scripts[0] and not [s for s in scripts[1:] if MATERIAL.search(s)], (name, scripts)
         own_js = [s for s in scripts if not MATERIAL.search(s)]
         own_css = [s for s in styles if not MATERIAL.search(s)]
@@ -91,7 +92,7 @@ def test_every_page_loads_our_stylesheet_our_core_script_and_only_the_page_bundl
             assert not [s for s in scripts if s.endswith("/" + src) or s == src], (name, src)
         # the files are in the site (relative to the page; 404.html's addresses are relative to the root)
         base = site if name == "404.html" else (site / name).parent
-        for src in scripts + own_css:
+        for src in scripts + own_css + [s for s in tags if BOOT_JS.search(s)]:
             assert (base / src).is_file(), (name, src)
     # the home page loads no page bundle; the record, the log and a page with a self-check theirs
     assert seen["learning-record"] == {"record.html"} and "index.html" not in set().union(*seen.values())
@@ -161,7 +162,8 @@ def test_bundles_are_minified_and_named_by_their_content(site):
 
     js = next((site / "assets" / "javascripts").glob("handbook.*.min.js"))
     css = next((site / "assets" / "stylesheets").glob("handbook.*.min.css"))
-    for f in (js, css):
+    (boot,) = (site / "assets" / "javascripts").glob("boot.*.min.js")
+    for f in (js, css, boot):
         text = f.read_text(encoding="utf-8")
         assert f.name.split(".")[1] == hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
         assert not re.search(r"\n[ \t]+\S", text) and text.count("\n") < 10, f"{f.name} is not minified"
@@ -225,7 +227,7 @@ def test_first_visit_fetches_our_code_as_three_files_and_the_search_dialog_has_a
     page.wait_for_load_state("networkidle")
     own = [p for p in requested if OWN_REQUEST.search(p)]
     assert len(own) == 3 and any(OWN_JS.search(p) for p in own) and any(OWN_CSS.search(p) for p in own), own
-    assert sum(p.endswith("/assets/javascripts/boot.js") for p in own) == 1, own
+    assert sum(bool(BOOT_JS.search(p)) for p in own) == 1, own
     assert len([p for p in requested if "/assets/stylesheets/" in p]) == 2, requested  # Material's and ours
     from playwright.sync_api import expect
 
