@@ -99,9 +99,10 @@ def _bundle_assets(env, settings: settings_module.Settings) -> None:
     from . import bundle
 
     env._hb_bundles = []
+    conf = env.conf
+    conf["extra"]["handbook"]["boot_path"] = bundle.BOOT  # as it is; minified below unless bundle: false
     if not settings.bundle:
         return
-    conf = env.conf
     dirs = [Path(conf["docs_dir"]), *(Path(d) for d in conf["theme"].dirs)]
     scripts = [s for s in conf["extra_javascript"]
                if bundle.bundleable(str(s)) and not getattr(s, "type", "") and not getattr(s, "async_", False)]
@@ -133,7 +134,7 @@ def _bundle_assets(env, settings: settings_module.Settings) -> None:
     env._hb_bundles.append(boot)
     conf["extra"]["handbook"]["boot_path"] = boot.path  # minified, named by its content
     modules = {g.name: g.modules for g in groups}
-    conf["extra"]["handbook"]["page_bundle_tags"] = [
+    conf["extra"]["handbook"]["page_bundle_paths"] = [
         {"path": b.path, "markers": [f'data-module="{m}"' for m in modules[b.group]]} for b in built]
     conf["extra"]["handbook"]["page_bundle_map"] = bundle.loader_map(built, groups)
     conf["extra"]["handbook"]["palette_in_bundle"] = bool(prefix and css)
