@@ -14,6 +14,7 @@ import pytest
 
 # Debian's chromium and the loopback server, shared with the benchmark (bench/); imported from here by tests.
 from localweb import CHROMIUM, CHROMIUM_ARGS, launch, serve_dir  # noqa: F401
+from webcheck import SCRIPTS_PENDING
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -151,8 +152,7 @@ def free_port():
 # Material's first inline script left no __md_scope) there is nothing to wait for.
 SCRIPTS_RUN = """() => {
     if (typeof window.__md_scope === 'undefined') return true;
-    const b = document.querySelector('script[data-hb-scripts]');
-    if (b && !b.hasAttribute('data-hb-loaded')) return false;
+    if (""" + SCRIPTS_PENDING + """) return false;
     return new Promise(done => requestAnimationFrame(() => setTimeout(() => done(true), 0)));
 }"""
 

@@ -27,10 +27,15 @@ def pages_of(site: Path) -> list[str]:
                   if "assets" not in p.relative_to(site).parts)
 
 
+# True while boot.js has yet to run the page's scripts (they come after its first paint); its element
+# then carries data-hb-loaded.
+SCRIPTS_PENDING = "!!document.querySelector('script[data-hb-scripts]:not([data-hb-loaded])')"
+
+
 def ready(page) -> None:
     """Wait until Material has set the page up (document$ emitted, or completed from files) and painted.
-    Its bundle comes after the first paint (boot.js): until it has run there is no document$."""
-    page.wait_for_function("""() => (document.querySelector('script[data-hb-scripts]') && !window.document$) ? false : new Promise(resolve => {
+    Its bundle comes after the first paint (boot.js): until boot.js has run it there is no document$."""
+    page.wait_for_function("""() => (""" + SCRIPTS_PENDING + """) ? false : new Promise(resolve => {
         const done = () => requestAnimationFrame(() => requestAnimationFrame(() => resolve(true)));
         if (window.document$ && document$.subscribe) {
             document$.subscribe({next: done, complete: done});
