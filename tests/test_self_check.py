@@ -376,35 +376,32 @@ def test_a_bad_namespace_is_refused_with_its_line(tmp_path):
 
 
 def _hold_scripts(page):
-    """Hold the handbook's own scripts back (as a slow phone would) until release() is called.
-    held_once_asked() waits until the page has asked for them (after its first paint, boot.js) and
-    says whether any was held: a test that held nothing proves nothing."""
-    class Held(list):
-        pass
-
-    held, pattern, released = Held(), re.compile(r".*/assets/javascripts/handbook[^/]*\.js$"), []
+    """Hold the handbook's own scripts back (as a slow phone would) until release() is called."""
+    held, pattern, released = [], re.compile(r".*/assets/javascripts/handbook[^/]*\.js$"), []
 
     def hold(route):
-        if released:
+        if released:  # asked for after release(): not held
             route.continue_()
         else:
             held.append(route)
     page.route(pattern, hold)
-
-    def held_once_asked():
-        for _ in range(600):
-            if held:
-                return True
-            page.wait_for_timeout(50)
-        return False
 
     def release():
         released.append(True)
         for route in held:
             route.continue_()
         page.unroute(pattern)
-    held.once_asked = held_once_asked
     return held, release
+
+
+def _asked(page, held) -> bool:
+    """Whether the page asked for the held scripts (it does after its first paint, boot.js), waiting
+    up to 30 s: a test that held nothing proves nothing."""
+    for _ in range(600):
+        if held:
+            return True
+        page.wait_for_timeout(50)
+    return False
 
 
 def test_what_is_typed_before_the_script_starts_is_kept_and_saved(served, page):
@@ -423,7 +420,7 @@ def test_what_is_typed_before_the_script_starts_is_kept_and_saved(served, page):
     topic = box(grow, "What the conversation is about")
     topic.fill("Typed before the script")
     choice(form_called(page, "what effective coaches do"), "Your rating", "Secure", item="Listen actively").check()
-    assert held.once_asked(), "the scripts were not held back: the test proves nothing"
+    assert _asked(page, held), "the scripts were not held back: the test proves nothing"
     release()
     expect(grow).to_have_attribute("data-hb-init", "")
     expect(topic).to_have_value("Typed before the script")
@@ -444,7 +441,7 @@ def test_rows_typed_before_the_script_starts_are_added_to_the_stored_ones(served
     held, release = _hold_scripts(page)
     page.reload(wait_until="commit")
     box(form, AIM, item="Target 1").fill("Typed early")
-    assert held.once_asked()
+    assert _asked(page, held)
     release()
     expect(form).to_have_attribute("data-hb-init", "")
     rows = form.get_by_role("group", name=re.compile(r"^Target \d+$"))
